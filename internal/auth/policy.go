@@ -1,0 +1,173 @@
+package auth
+
+// Permission names one thing a route or a command needs. Which roles hold it is decided
+// here and nowhere else; where it applies is decided by the holder's grants.
+type Permission string
+
+// The permissions. Each route declares the one it needs where it is registered.
+const (
+	PermSignedIn       Permission = "signed_in"       // any account: home, own password, language
+	PermViewUnits      Permission = "units.view"      // administrative units (reference data)
+	PermViewVillages   Permission = "villages.view"   // villages and their counts
+	PermManageVillages Permission = "villages.manage" // create, rename, retire, import villages
+	PermViewAccounts   Permission = "accounts.view"   // accounts of others
+	PermManageAccounts Permission = "accounts.manage" // create accounts, reset passwords
+	PermViewAudit      Permission = "audit.view"      // the audit log
+	PermViewOwnRecord  Permission = "own.view"        // a citizen's own record
+	PermViewUnitStaff  Permission = "unit.view"       // a work unit's staff
+	PermViewProvider   Permission = "provider.view"   // a provider's own page
+)
+
+// policy is the one table of which roles hold which permission.
+var policy = map[Permission][]Role{
+	PermSignedIn:       Roles,
+	PermViewUnits:      Roles,
+	PermViewVillages:   {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector},
+	PermManageVillages: {RoleAdmin, RoleCommuneOfficer},
+	PermViewAccounts:   {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleUnitOfficer, RoleCollector},
+	PermManageAccounts: {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleUnitOfficer, RoleCollector},
+	PermViewAudit:      {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer},
+	PermViewOwnRecord:  {RoleCitizen},
+	PermViewUnitStaff:  {RoleUnitOfficer},
+	PermViewProvider:   {RoleProvider},
+}
+
+// RoleHas tells whether role r holds permission p.
+func RoleHas(r Role, p Permission) bool {
+	for _, x := range policy[p] {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Principal is a signed-in user with all their grants.
+type Principal struct {
+	UserID             int64
+	DisplayName        string
+	Lang               string
+	MustChangePassword bool
+	Grants             []Grant
+}
+
+// Can tells whether any of the principal's grants holds p, wherever.
+func (pr *Principal) Can(p Permission) bool {
+	if pr == nil {
+		return false
+	}
+	for _, g := range pr.Grants {
+		if RoleHas(g.Role, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanAt tells whether a grant holding p also covers the place.
+func (pr *Principal) CanAt(p Permission, at Place) bool {
+	if pr == nil {
+		return false
+	}
+	for _, g := range pr.Grants {
+		if RoleHas(g.Role, p) && g.Covers(at) {
+			return true
+		}
+	}
+	return false
+}
+
+// Scope returns the union of the places where the principal holds p.
+func (pr *Principal) Scope(p Permission) Scope {
+	var s Scope
+	if pr == nil {
+		return s
+	}
+	for _, g := range pr.Grants {
+		if RoleHas(g.Role, p) {
+			s.add(g)
+		}
+	}
+	return s
+}
+
+// Has tells whether the principal holds role r anywhere.
+func (pr *Principal) Has(r Role) bool {
+	if pr == nil {
+		return false
+	}
+	for _, g := range pr.Grants {
+		if g.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// GrantsOf returns the principal's grants of role r.
+func (pr *Principal) GrantsOf(r Role) []Grant {
+	var out []Grant
+	if pr == nil {
+		return out
+	}
+	for _, g := range pr.Grants {
+		if g.Role == r {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// MayGive tells whether the principal may create a grant like g: it needs a grant that may
+// manage accounts, outranks g's role and covers g's place.
+func (pr *Principal) MayGive(g Grant) bool {
+	if pr == nil || !g.Role.Valid() {
+		return false
+	}
+	for _, own := range pr.Grants {
+		if RoleHas(own.Role, PermManageAccounts) && own.Role.Rank() > g.Role.Rank() && own.Covers(g.Place()) {
+			return true
+		}
+	}
+	return false
+}
+
+// MayManage tells whether the principal is above an account holding grants: every grant of the
+// account must be one the principal could have given. An account with no grant is managed by
+// administrators only.
+func (pr *Principal) MayManage(grants []Grant) bool {
+	if len(grants) == 0 {
+		return pr.Has(RoleAdmin)
+	}
+	for _, g := range grants {
+		if !pr.MayGive(g) {
+			return false
+		}
+	}
+	return true
+}
+
+// MaySee tells whether the principal may see an account holding grants: one of its grants lies
+// within the principal's PermViewAccounts scope.
+func (pr *Principal) MaySee(grants []Grant) bool {
+	if pr.Has(RoleAdmin) {
+		return true
+	}
+	for _, g := range grants {
+		if pr.CanAt(PermViewAccounts, g.Place()) {
+			return true
+		}
+	}
+	return false
+}
+
+// HighestRole returns the principal's widest role, which chooses the home page.
+func (pr *Principal) HighestRole() Role {
+	best := Role("")
+	for _, g := range pr.Grants {
+		if g.Role.Rank() > best.Rank() {
+			best = g.Role
+		}
+	}
+	return best
+}

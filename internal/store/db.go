@@ -1,0 +1,246 @@
+// Package store holds all SQL of hoctap, on SQLite (the embedded default) and PostgreSQL.
+// Each public method opens its own transaction, or joins the one it is given; every write
+// appends its audit entry in the same transaction.
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+
+	"hoctap/internal/clock"
+)
+
+// DB is the open database: a single-connection write pool and a read pool.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	d     dialect
+	clock clock.Clock
+	URL   string // as given, with any password removed, for messages
+}
+
+// Open connects to the database named by dbURL ("sqlite:PATH" or "postgres://…"). It checks
+// that the engine answers but changes nothing; Migrate creates or upgrades the schema.
+func Open(ctx context.Context, dbURL string, clk clock.Clock) (*DB, error) {
+	if clk == nil {
+		clk = clock.System{}
+	}
+	switch {
+	case strings.HasPrefix(dbURL, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(dbURL, "sqlite:"), clk)
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		return openPostgres(ctx, dbURL, clk)
+	}
+	scheme := dbURL
+	if i := strings.Index(dbURL, ":"); i >= 0 {
+		scheme = dbURL[:i]
+	}
+	return nil, fmt.Errorf("unknown database scheme %q: use sqlite:PATH or postgres://USER@HOST:PORT/DB", scheme)
+}
+
+// sqliteHeader starts every SQLite database file.
+var sqliteHeader = []byte("SQLite format 3\x00")
+
+func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("sqlite: no file given: use sqlite:PATH, for example sqlite:hoctap.db")
+	}
+	// Refuse a file that is not SQLite before the driver touches it (it would otherwise try to
+	// switch it to WAL). An empty or missing file is a new database.
+	if f, err := os.Open(path); err == nil {
+		head := make([]byte, len(sqliteHeader))
+		n, _ := f.Read(head)
+		f.Close()
+		if n > 0 && !bytes.Equal(head[:n], sqliteHeader[:n]) || n > 0 && n < len(sqliteHeader) {
+			return nil, fmt.Errorf("%s is not a SQLite database: give another file with --db sqlite:PATH", path)
+		}
+	}
+	// Pragmas, on every connection:
+	//   journal_mode=WAL     readers do not block the writer and the writer does not block readers;
+	//   synchronous=NORMAL   safe with WAL (a power cut may lose the last commits, never corrupt);
+	//   busy_timeout=10000   wait for a lock instead of failing with SQLITE_BUSY;
+	//   foreign_keys=ON      SQLite leaves them off by default.
+	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=journal_mode(WAL)&_time_format=sqlite"
+	// _txlock=immediate takes the write lock at BEGIN, so two writers never deadlock on upgrade.
+	write, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1) // SQLite allows one writer; one connection makes writers queue in Go, not in busy loops.
+	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
+	if _, err := write.ExecContext(ctx, "SELECT count(*) FROM sqlite_master"); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("%s is not a usable SQLite database: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, err)
+	}
+	n := max(4, 2*runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{write: write, read: read, d: dialectSQLite, clock: clk, URL: "sqlite:" + path}, nil
+}
+
+func openPostgres(ctx context.Context, dbURL string, clk clock.Clock) (*DB, error) {
+	shown := redact(dbURL)
+	pool, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: bad URL %s: %w", shown, err)
+	}
+	pool.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
+	pool.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
+	pool.SetConnMaxLifetime(30 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.PingContext(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %v: check that the server runs and the URL is right", shown, err)
+	}
+	return &DB{write: pool, read: pool, d: dialectPostgres, clock: clk, URL: shown}, nil
+}
+
+// redact removes a password from a database URL before it is printed.
+func redact(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.User == nil {
+		return dbURL
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.d.name }
+
+// Now returns the store's clock reading, truncated to the microsecond both engines keep.
+func (db *DB) Now() time.Time { return db.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Ping checks that the database answers, for /readyz.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return err
+	}
+	return db.write.PingContext(ctx)
+}
+
+// queryer is what reads need from a pool or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+}
+
+// reader runs read-only queries on the read pool, with the dialect's placeholders.
+type reader struct {
+	q queryer
+	d dialect
+}
+
+func (r reader) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return r.q.QueryContext(ctx, r.d.rebind(q), args...)
+}
+
+func (r reader) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return r.q.QueryRowContext(ctx, r.d.rebind(q), args...)
+}
+
+func (db *DB) r() reader { return reader{q: db.read, d: db.d} }
+
+// Tx is a write transaction. Its methods are the small (ctx, tx, …) helpers of the store.
+type Tx struct {
+	reader
+	tx  *sql.Tx
+	db  *DB
+	now time.Time
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.d.rebind(q), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the new id.
+func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// Now is the instant of the transaction: every row it writes carries the same time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Write runs fn in one write transaction: committed if fn returns nil, rolled back otherwise.
+func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{reader: reader{q: sqlTx, d: db.d}, tx: sqlTx, db: db, now: db.Now()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback() // the error from fn is the one worth reporting
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// nullInt turns 0 into NULL for optional references.
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+// nullStr turns "" into NULL for optional text.
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// inList returns "(?, ?, …)" and the arguments for an IN clause.
+func inList[T any](vals []T) (string, []any) {
+	var b strings.Builder
+	args := make([]any, len(vals))
+	b.WriteByte('(')
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('?')
+		args[i] = v
+	}
+	b.WriteByte(')')
+	return b.String(), args
+}
