@@ -1,11 +1,13 @@
+// Command hoctap is the Learning Citizen (Công dân học tập) platform: one binary that serves
+// the web pages and runs the administrative commands. See README.md.
 package main
+
 import (
- _ "modernc.org/sqlite"
- _ "github.com/jackc/pgx/v5/stdlib"
- _ "golang.org/x/crypto/argon2"
- _ "golang.org/x/text/collate"
- _ "github.com/prometheus/client_golang/prometheus/promhttp"
- _ "github.com/chromedp/chromedp"
- _ "github.com/xuri/excelize/v2"
+	"os"
+
+	"hoctap/internal/app"
 )
-func main(){}
+
+func main() {
+	os.Exit(app.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

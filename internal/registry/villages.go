@@ -272,16 +272,27 @@ func (s *Service) ConfirmVillageImport(ctx context.Context, by *auth.Principal, 
 		if err := s.previewRows(ctx, &p, pending.Payload, kind); err != nil {
 			return err
 		}
-		for _, r := range p.Rows {
-			if r.Status != "new" {
-				continue
-			}
-			v := village.Village{ProvinceCode: unit.ProvinceCode, CommuneCode: unit.Code, Name: r.Name, Kind: r.Kind}
-			if err := tx.CreateVillage(ctx, &v); err != nil {
-				return err
-			}
-		}
-		return nil
+		return createNewRows(ctx, tx, p)
 	})
 	return p, err
+}
+
+// createNewRows writes the rows of a preview marked new.
+func createNewRows(ctx context.Context, tx *store.Tx, p ImportPreview) error {
+	for _, r := range p.Rows {
+		if r.Status != "new" {
+			continue
+		}
+		v := village.Village{ProvinceCode: p.Commune.ProvinceCode, CommuneCode: p.Commune.Code, Name: r.Name, Kind: r.Kind}
+		if err := tx.CreateVillage(ctx, &v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ImportVillages writes the new rows of a preview made without a pending upload (the command
+// line), in one transaction.
+func (s *Service) ImportVillages(ctx context.Context, p ImportPreview) error {
+	return s.DB.Write(ctx, func(tx *store.Tx) error { return createNewRows(ctx, tx, p) })
 }

@@ -19,15 +19,15 @@ type HomeView struct {
 
 // HomeSection is one grant's part of the home page.
 type HomeSection struct {
-	Role      auth.Role
-	Heading   string
-	Where     string
-	Counts    store.Counts
-	Villages  []village.Village
-	Communes  []CommuneRow
-	Me        *CitizenView
+	Role       auth.Role
+	Heading    string
+	Where      string
+	Counts     store.Counts
+	Villages   []village.Village
+	Communes   []CommuneRow
+	Me         *CitizenView
 	UnitCounts map[string]int
-	Next      []NextStep
+	Next       []NextStep
 }
 
 // CommuneRow is a commune with its counts, for the city officer.
@@ -46,13 +46,13 @@ type NextStep struct {
 
 // CitizenView is a person's own record as the citizen sees it.
 type CitizenView struct {
-	Name       string
-	MaskedID   string
-	BirthDate  string
-	Gender     string
-	Village    string
-	Commune    string
-	Household  []string
+	Name      string
+	MaskedID  string
+	BirthDate string
+	Gender    string
+	Village   string
+	Commune   string
+	Household []string
 }
 
 func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {

@@ -67,7 +67,7 @@ func (s *Server) routeTable() []route {
 		{"POST /villages", auth.PermManageVillages, s.villageCreate},
 		{"GET /villages/import", auth.PermManageVillages, s.villageImportForm},
 		{"POST /villages/import", auth.PermManageVillages, s.villageImportPreview},
-		{"POST /villages/import/{id}", auth.PermManageVillages, s.villageImportConfirm},
+		{"POST /villages/import/{id}/confirm", auth.PermManageVillages, s.villageImportConfirm},
 		{"GET /villages/{id}", auth.PermViewVillages, s.villageShow},
 		{"POST /villages/{id}", auth.PermManageVillages, s.villageUpdate},
 		{"POST /villages/{id}/retire", auth.PermManageVillages, s.villageRetire},

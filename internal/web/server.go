@@ -18,8 +18,8 @@ import (
 
 // Config is what the web layer needs to know about its deployment.
 type Config struct {
-	SecureCookies bool     // set when served over HTTPS (behind a proxy that terminates TLS)
-	TrustProxy    bool     // take the client address from X-Forwarded-For
+	SecureCookies  bool     // set when served over HTTPS (behind a proxy that terminates TLS)
+	TrustProxy     bool     // take the client address from X-Forwarded-For
 	TrustedOrigins []string // extra origins allowed to POST (e.g. the public https name)
 }
 

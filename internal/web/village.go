@@ -73,10 +73,10 @@ func (s *Server) villageList(w http.ResponseWriter, r *http.Request) {
 // VillageFormView creates or edits a village.
 type VillageFormView struct {
 	Base
-	Form     Form
-	Communes []CommuneOption
-	Kinds    []village.Kind
-	Village  *VillageRow
+	Form      Form
+	Communes  []CommuneOption
+	Kinds     []village.Kind
+	Village   *VillageRow
 	CanManage bool
 }
 
