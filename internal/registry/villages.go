@@ -34,16 +34,17 @@ func (s *Service) checkCommune(code string) (adminunit.Unit, error) {
 
 // CreateVillage creates a village in a commune the principal manages.
 func (s *Service) CreateVillage(ctx context.Context, by *auth.Principal, v village.Village) (village.Village, error) {
-	if err := v.Validate(); err != nil {
-		return v, err
-	}
 	unit, err := s.checkCommune(v.CommuneCode)
 	if err != nil {
 		return v, err
 	}
 	v.ProvinceCode = unit.ProvinceCode
+	// Scope first, so that nobody learns anything from the validation of a commune not theirs.
 	if by != nil && !by.CanAt(auth.PermManageVillages, auth.Place{ProvinceCode: v.ProvinceCode, CommuneCode: v.CommuneCode}) {
 		return v, fault.ErrForbidden
+	}
+	if err := v.Validate(); err != nil {
+		return v, err
 	}
 	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreateVillage(ctx, &v) })
 	return v, err
@@ -123,7 +124,7 @@ type ImportPreview struct {
 
 // headerNames are the column titles officials use, folded (no accents, lower case).
 var (
-	nameHeaders = []string{"ten thon/to dan pho", "ten thon, to dan pho", "thon/to dan pho", "ten thon", "ten to dan pho", "ten", "thon", "to dan pho", "name"}
+	nameHeaders = []string{"ten thon/to dan pho", "ten thon, to dan pho", "ten thon/tdp", "thon/to dan pho", "thon/tdp", "ten thon", "ten to dan pho", "ten", "name"}
 	kindHeaders = []string{"loai", "loai thon/to dan pho", "phan loai", "kind"}
 )
 

@@ -49,10 +49,10 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		var locked *account.LockedError
 		switch {
 		case errors.As(err, &locked):
-			f.Error = view.T(locked.Err.Key, locked.Until.In(clock.Vietnam).Format("15:04 02/01/2006"))
+			view.Form.Error = view.T(locked.Err.Key, locked.Until.In(clock.Vietnam).Format("15:04 02/01/2006"))
 			s.render(w, r, http.StatusTooManyRequests, "login", view)
 		case fault.KindOf(err) == fault.Unauthorized:
-			f.Error = view.T("login.failed")
+			view.Form.Error = view.T("login.failed")
 			s.render(w, r, http.StatusUnauthorized, "login", view)
 		default:
 			s.fail(w, r, err)
