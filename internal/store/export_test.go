@@ -1,0 +1,19 @@
+package store
+
+import "context"
+
+// ExecForTest runs raw SQL in a transaction, for tests that simulate a hostile database user.
+func ExecForTest(ctx context.Context, tx *Tx, q string) error {
+	_, err := tx.tx.ExecContext(ctx, q)
+	return err
+}
+
+// DropAuditGuardForTest removes the append-only triggers, as someone with the database file could.
+func DropAuditGuardForTest(ctx context.Context, tx *Tx) error {
+	q := "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"
+	if tx.d.name == "postgres" {
+		q = "DROP TRIGGER audit_log_no_change ON audit_log"
+	}
+	_, err := tx.tx.ExecContext(ctx, q)
+	return err
+}
