@@ -68,7 +68,9 @@ func TestSchemaNewerThanBinaryIsRefused(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Write(ctx, func(tx *store.Tx) error { return store.ExecForTest(ctx, tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future.sql', 'x')") }); err != nil {
+	if err := db.Write(ctx, func(tx *store.Tx) error {
+		return store.ExecForTest(ctx, tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future.sql', 'x')")
+	}); err != nil {
 		t.Fatal(err)
 	}
 	err = db.CheckSchema(ctx)

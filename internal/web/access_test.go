@@ -37,9 +37,9 @@ type fixture struct {
 	clients  map[string]*http.Client
 	accounts map[string]app.DemoAccount
 	// ids of the demo's places
-	ownVillage, foreignVillage int64
+	ownVillage, foreignVillage      int64
 	collectorUser, neighbourOfficer int64
-	cssURL string
+	cssURL                          string
 }
 
 // principals are the names the access table uses: anonymous, each demo role, and
