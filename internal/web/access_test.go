@@ -473,3 +473,15 @@ func TestVillageLifecycle(t *testing.T) {
 	}
 	_ = time.Now
 }
+
+// TestAuditPageMasksIDs checks that personal ID numbers recorded in the audit log are masked.
+func TestAuditPageMasksIDs(t *testing.T) {
+	f := newFixture(t)
+	body := f.get(t, "commune_officer", "/audit").body
+	if !strings.Contains(body, "******") {
+		t.Fatal("no masked ID on the audit page")
+	}
+	if id := f.accounts["citizen"].Login; strings.Contains(body, id) {
+		t.Fatalf("the audit page shows the full ID %s", id)
+	}
+}

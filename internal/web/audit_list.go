@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 
 	"hoctap/internal/audit"
@@ -39,6 +40,8 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 		} else if e.ProvinceCode != "" {
 			where = s.units.Province().Name
 		}
+		// Personal ID numbers in the recorded values are masked here as in every list.
+		e.Before, e.After = maskIDs(e.Before), maskIDs(e.After)
 		view.Entries = append(view.Entries, AuditRow{Entry: e, Where: where})
 	}
 	if len(entries) == auditPage {
@@ -46,3 +49,8 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "audit", view)
 }
+
+var twelveDigits = regexp.MustCompile(`\b(\d{3})\d{6}(\d{3})\b`)
+
+// maskIDs hides the middle six digits of every 12-digit number, as MaskNationalID does.
+func maskIDs(s string) string { return twelveDigits.ReplaceAllString(s, "${1}******${2}") }
