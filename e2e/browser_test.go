@@ -472,15 +472,16 @@ func removeAllRetry(dir string) {
 // demo returns the nth demo account (from 0) that has role.
 func demo(t *testing.T, role string, nth int) demoAccount {
 	t.Helper()
+	seen := 0
 	for _, a := range env.accounts {
 		if a.Role == role {
-			if nth == 0 {
+			if seen == nth {
 				return a
 			}
-			nth--
+			seen++
 		}
 	}
-	t.Fatalf("no demo account for role %s (number %d)", role, nth)
+	t.Fatalf("the demo has %d %s account(s); the test needs number %d (from 0)", seen, role, nth)
 	return demoAccount{}
 }
 
@@ -640,32 +641,43 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// noteOverflow logs the elements that stick out of the viewport to the right: a page that
-// scrolls sideways on a phone. It does not fail the test.
+// noteOverflow logs what does not fit the width of the viewport: a page that scrolls sideways,
+// and boxes (such as a table or the menu) whose content one must scroll sideways to see. It
+// does not fail the test: it is there for the people who look at the layout.
 func noteOverflow(t *testing.T, ctx context.Context, what string) {
 	t.Helper()
 	type overflow struct {
 		Page     int      `json:"page"`
 		View     int      `json:"view"`
-		Elements []string `json:"elements"`
+		Sticking []string `json:"sticking"` // elements past the right edge of the page
+		Scrolled []string `json:"scrolled"` // boxes whose content is wider than the box
 	}
 	o, err := chromedp.Run(ctx, chromedp.Evaluate[overflow](`(() => {
 		const view = document.documentElement.clientWidth;
-		const out = [];
+		const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+			(typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "");
+		const sticking = [], scrolled = new Set();
 		for (const e of document.querySelectorAll("body *")) {
 			const r = e.getBoundingClientRect();
-			if (r.width > 0 && r.right > view + 1) {
-				out.push(e.tagName.toLowerCase() + (e.className ? "." + String(e.className).trim().replace(/\s+/g, ".") : "") + " (" + Math.round(r.right) + "px)");
+			if (r.width === 0 || r.right <= view + 1) continue;
+			let clip = null;
+			for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+				if (getComputedStyle(a).overflowX !== "visible") { clip = a; break; }
 			}
+			if (clip) scrolled.add(name(clip) + " (" + clip.scrollWidth + "px of content in " + clip.clientWidth + "px)");
+			else sticking.push(name(e) + " (to " + Math.round(r.right) + "px)");
 		}
-		return {page: document.documentElement.scrollWidth, view: view, elements: out.slice(0, 8)};
+		return {page: document.documentElement.scrollWidth, view, sticking: sticking.slice(0, 6), scrolled: [...scrolled]};
 	})()`))
 	if err != nil {
 		t.Logf("layout check of %s: %v", what, err)
 		return
 	}
-	if o.Page > o.View || len(o.Elements) > 0 {
-		t.Logf("layout: %s is %dpx wide in a %dpx viewport; sticking out: %s", what, o.Page, o.View, strings.Join(o.Elements, ", "))
+	if o.Page > o.View || len(o.Sticking) > 0 {
+		t.Logf("layout: %s is %dpx wide in a %dpx viewport; sticking out: %s", what, o.Page, o.View, strings.Join(o.Sticking, ", "))
+	}
+	if len(o.Scrolled) > 0 {
+		t.Logf("layout: %s has content to scroll sideways in %s", what, strings.Join(o.Scrolled, "; "))
 	}
 }
 
@@ -825,7 +837,7 @@ func TestBrowserLockout(t *testing.T) {
 			t.Fatalf(`wrong password %d: the error is %q (status %d), want "không đúng" and no lock yet`, i, msg, resp.Status)
 		}
 		if i == 5 && !strings.Contains(msg, "tạm khóa") {
-			t.Fatalf(`wrong password 5: the error is %q (status %d), want the account locked ("tạm khóa")`, msg, resp.Status)
+			t.Fatalf(`wrong password %d: the error is %q (status %d), want the account locked ("tạm khóa")`, i, msg, resp.Status)
 		}
 	}
 
