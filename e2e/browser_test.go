@@ -13,8 +13,6 @@
 //	HOCTAP_TEST_POSTGRES  a postgres:// URL. When it is set, the server runs on PostgreSQL in a
 //	                      new database hoctap_e2e_<random> on that server. The tests create the
 //	                      database and drop it at the end. Otherwise the server uses SQLite.
-//
-// With -short the tests are skipped and nothing is built or started.
 package e2e
 
 import (
@@ -85,7 +83,6 @@ var wantDemoRoles = map[string]int{
 
 // env is what TestMain set up for the tests.
 var env struct {
-	skip     string          // why the tests are skipped; "" when they run
 	baseURL  string          // http://127.0.0.1:PORT of the server
 	accounts []demoAccount   // the demo accounts, in the order printed
 	browser  context.Context // a chromedp context with a running browser
@@ -100,10 +97,6 @@ func TestMain(m *testing.M) {
 // runMain sets everything up, runs the tests and tears everything down again before the
 // process exits (os.Exit skips deferred calls, so they live here).
 func runMain(m *testing.M) int {
-	if testing.Short() {
-		env.skip = "browser tests do not run with -short"
-		return m.Run()
-	}
 	var cleanups []func()
 	defer func() {
 		for _, f := range slices.Backward(cleanups) {
@@ -489,9 +482,6 @@ func demo(t *testing.T, role string, nth int) demoAccount {
 // The tab closes when the test ends or after testTimeout.
 func newTab(t *testing.T, vp viewport) context.Context {
 	t.Helper()
-	if env.skip != "" {
-		t.Skip(env.skip)
-	}
 	tctx, cancelTimeout := context.WithTimeout(env.browser, testTimeout)
 	ctx, cancel := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(func() {

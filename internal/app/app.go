@@ -100,28 +100,39 @@ func dbFlag(fs *flag.FlagSet) *string {
 }
 
 // openDB opens the database and, when migrate is set or the database is new, brings the schema
-// up to date; otherwise an old or newer schema is an error that says what to do.
-func openDB(ctx context.Context, url string, migrate bool) (*store.DB, error) {
+// up to date; otherwise an old or newer schema is an error that says what to do. It also loads
+// the embedded administrative units and makes sure the database holds them.
+func openDB(ctx context.Context, url string, migrate bool) (*store.DB, *adminunit.Map, error) {
 	db, err := store.Open(ctx, url, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	cur, _, err := db.SchemaVersion(ctx)
+	units, err := prepare(ctx, db, migrate)
 	if err != nil {
 		db.Close()
+		return nil, nil, err
+	}
+	return db, units, nil
+}
+
+func prepare(ctx context.Context, db *store.DB, migrate bool) (*adminunit.Map, error) {
+	cur, _, err := db.SchemaVersion(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if migrate || cur == 0 {
 		if _, err := db.Migrate(ctx); err != nil {
-			db.Close()
 			return nil, err
 		}
 	}
 	if err := db.CheckSchema(ctx); err != nil {
-		db.Close()
 		return nil, err
 	}
-	return db, nil
+	units, err := adminunit.LoadHanoi()
+	if err != nil {
+		return nil, err
+	}
+	return units, db.SyncAdminUnits(ctx, units)
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -137,18 +148,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	db, err := openDB(ctx, *dbURL, *migrate)
+	db, units, err := openDB(ctx, *dbURL, *migrate)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	units, err := adminunit.LoadHanoi()
-	if err != nil {
-		return err
-	}
-	if err := db.SyncAdminUnits(ctx, units); err != nil {
-		return err
-	}
 	users, err := db.CountUsers(ctx)
 	if err != nil {
 		return err
@@ -241,18 +245,11 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL, false)
+	db, units, err := openDB(ctx, *dbURL, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	units, err := adminunit.LoadHanoi()
-	if err != nil {
-		return err
-	}
-	if err := db.SyncAdminUnits(ctx, units); err != nil {
-		return err
-	}
 	if users, err := db.CountUsers(ctx); err != nil {
 		return err
 	} else if users > 0 {
@@ -293,15 +290,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL, false)
+	db, units, err := openDB(ctx, *dbURL, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	units, err := adminunit.LoadHanoi()
-	if err != nil {
-		return err
-	}
 	g := auth.Grant{Role: r, ProvinceCode: units.Province().Code, CommuneCode: *commune}
 	ctx = audit.WithActor(ctx, audit.Actor{Name: "cli"})
 	u, err := account.New(db).Create(ctx, nil, account.NewAccount{DisplayName: *name, Login: *login, Password: pw, Grant: g})
@@ -351,7 +344,7 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL, false)
+	db, _, err := openDB(ctx, *dbURL, false)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"hoctap/internal/adminunit"
 	"hoctap/internal/audit"
 	"hoctap/internal/fault"
 	"hoctap/internal/i18n"
@@ -68,15 +67,11 @@ func cmdVillages(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbURL, false)
+	db, units, err := openDB(ctx, *dbURL, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	units, err := adminunit.LoadHanoi()
-	if err != nil {
-		return err
-	}
 	svc := &registry.Service{DB: db, Units: units}
 	ctx = audit.WithActor(ctx, audit.Actor{Name: "cli"})
 	preview, err := svc.PreviewVillageImport(ctx, nil, *commune, filepath.Base(path), data, village.Kind(*kind))

@@ -160,12 +160,7 @@ func (s *Server) villageUpdate(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := newForm(r, "name", "kind")
 	if _, err := s.registry.UpdateVillage(r.Context(), principal(r), v.ID, r.PostFormValue("name"), village.Kind(f.Get("kind"))); err != nil {
-		if k := fault.KindOf(err); k != fault.Invalid && k != fault.Conflict {
-			s.fail(w, r, err)
-			return
-		}
-		s.setError(r, &f, err)
-		s.renderVillage(w, r, http.StatusUnprocessableEntity, v, f)
+		s.villageFormError(w, r, v, f, err)
 		return
 	}
 	flash(w, "flash.village_saved")
@@ -182,16 +177,22 @@ func (s *Server) villageRetire(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r, "retired_on")
 	f.Values["name"], f.Values["kind"] = v.Name, string(v.Kind)
 	if _, err := s.registry.RetireVillage(r.Context(), principal(r), v.ID, f.Get("retired_on")); err != nil {
-		if k := fault.KindOf(err); k != fault.Invalid && k != fault.Conflict {
-			s.fail(w, r, err)
-			return
-		}
-		s.setError(r, &f, err)
-		s.renderVillage(w, r, http.StatusUnprocessableEntity, v, f)
+		s.villageFormError(w, r, v, f, err)
 		return
 	}
 	flash(w, "flash.village_retired")
 	http.Redirect(w, r, "/villages/"+itoa(v.ID), http.StatusSeeOther)
+}
+
+// villageFormError re-renders the village page with a form's errors next to their fields, or
+// shows the error page for anything that is not the user's input.
+func (s *Server) villageFormError(w http.ResponseWriter, r *http.Request, v village.Village, f Form, err error) {
+	if k := fault.KindOf(err); k != fault.Invalid && k != fault.Conflict {
+		s.fail(w, r, err)
+		return
+	}
+	s.setError(r, &f, err)
+	s.renderVillage(w, r, http.StatusUnprocessableEntity, v, f)
 }
 
 func (s *Server) villageDelete(w http.ResponseWriter, r *http.Request) {
