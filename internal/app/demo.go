@@ -13,6 +13,7 @@ import (
 	"hoctap/internal/audit"
 	"hoctap/internal/auth"
 	"hoctap/internal/demo"
+	"hoctap/internal/people"
 	"hoctap/internal/store"
 	"hoctap/internal/village"
 )
@@ -106,17 +107,24 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 						break
 					}
 					h := store.Household{ProvinceCode: v.ProvinceCode, CommuneCode: v.CommuneCode, VillageID: v.ID,
-						Address: fmt.Sprintf("Số %d, %s", made%97+1, v.Name)}
+						Code: fmt.Sprintf("HGD-%05d", made+1), Address: fmt.Sprintf("Số %d, %s", made%97+1, v.Name)}
 					if err := tx.CreateHousehold(ctx, &h); err != nil {
 						return err
 					}
 					for _, m := range gen.Household("001", today) {
-						c := store.Citizen{ProvinceCode: v.ProvinceCode, CommuneCode: v.CommuneCode, VillageID: v.ID, HouseholdID: h.ID,
-							Relation: string(m.Relation), NationalID: m.NationalID, FullName: m.FullName,
-							BirthDate: m.BirthDate.Format("2006-01-02"), BirthYear: m.BirthDate.Year(), Gender: m.Gender}
+						c := people.Citizen{ProvinceCode: v.ProvinceCode, CommuneCode: v.CommuneCode, VillageID: v.ID, HouseholdID: h.ID,
+							Relation: people.Relation(m.Relation), NationalID: m.NationalID, FullName: m.FullName,
+							BirthDate: m.BirthDate.Format("2006-01-02"), BirthYear: m.BirthDate.Year(), Gender: m.Gender,
+							TargetGroup: people.GroupResident}
 						age := today.Year() - c.BirthYear
-						if v.CommuneCode == school.CommuneCode && age >= 23 && age <= 60 && made%9 == 0 {
-							c.WorkUnitID = school.ID
+						switch {
+						case v.CommuneCode == school.CommuneCode && age >= 23 && age <= 60 && made%9 == 0:
+							c.WorkUnitID, c.TargetGroup = school.ID, people.GroupStaff
+						case age >= 6 && age <= 22:
+							c.TargetGroup = people.GroupStudent
+						}
+						if m.Relation == demo.RelationHead {
+							c.Phone = fmt.Sprintf("09%08d", pw.IntN(100000000))
 						}
 						if err := tx.CreateCitizen(ctx, &c); err != nil {
 							return err

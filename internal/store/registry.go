@@ -9,7 +9,6 @@ import (
 
 	"hoctap/internal/auth"
 	"hoctap/internal/fault"
-	"hoctap/internal/people"
 )
 
 // WorkUnit is an employer of staff: agency, school, enterprise (issue: people and organisations).
@@ -32,33 +31,13 @@ type Provider struct {
 
 // Household is a hộ gia đình of one village.
 type Household struct {
-	ID           int64
-	ProvinceCode string
-	CommuneCode  string
-	VillageID    int64
-	Address      string
-}
-
-// Citizen is one person of the registry.
-type Citizen struct {
-	ID           int64
-	ProvinceCode string
-	CommuneCode  string
-	VillageID    int64
-	HouseholdID  int64
-	Relation     string
-	NationalID   string
-	FullName     string
-	BirthDate    string
-	BirthYear    int
-	Gender       people.Gender
-	Phone        string
-	WorkUnitID   int64
-}
-
-// Place locates a citizen for access checks.
-func (c Citizen) Place() auth.Place {
-	return auth.Place{ProvinceCode: c.ProvinceCode, CommuneCode: c.CommuneCode, VillageID: c.VillageID, WorkUnitID: c.WorkUnitID, CitizenID: c.ID}
+	ID            int64
+	ProvinceCode  string
+	CommuneCode   string
+	VillageID     int64
+	Code          string // the household key of the commune's lists (số hộ), used by imports
+	Address       string
+	HeadCitizenID int64
 }
 
 // CreateWorkUnit inserts a work unit.
@@ -109,72 +88,14 @@ func (db *DB) Provider(ctx context.Context, id int64) (Provider, error) {
 
 // CreateHousehold inserts a household.
 func (tx *Tx) CreateHousehold(ctx context.Context, h *Household) error {
-	id, err := tx.insert(ctx, "INSERT INTO households (province_code, commune_code, village_id, address, created_at) VALUES (?, ?, ?, ?, ?)",
-		h.ProvinceCode, h.CommuneCode, h.VillageID, h.Address, tx.now)
+	id, err := tx.insert(ctx, "INSERT INTO households (province_code, commune_code, village_id, code, address, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		h.ProvinceCode, h.CommuneCode, h.VillageID, h.Code, h.Address, tx.now)
 	if err != nil {
 		return fmt.Errorf("store: create household: %w", err)
 	}
 	h.ID = id
 	return tx.record(ctx, Change{Action: "household.create", Entity: "household", EntityID: id,
 		Place: auth.Place{ProvinceCode: h.ProvinceCode, CommuneCode: h.CommuneCode, VillageID: h.VillageID}, After: h})
-}
-
-// CreateCitizen inserts a person; a personal ID already registered is a conflict.
-func (tx *Tx) CreateCitizen(ctx context.Context, c *Citizen) error {
-	c.FullName = people.NormalizeName(c.FullName)
-	id, err := tx.insert(ctx, `INSERT INTO citizens (province_code, commune_code, village_id, household_id, relation, national_id, full_name,
-		name_folded, birth_date, birth_year, gender, phone, work_unit_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ProvinceCode, c.CommuneCode, nullInt(c.VillageID), nullInt(c.HouseholdID), c.Relation, nullStr(c.NationalID), c.FullName,
-		people.FoldName(c.FullName), nullStr(c.BirthDate), c.BirthYear, string(c.Gender), c.Phone, nullInt(c.WorkUnitID), tx.now, tx.now)
-	if isUniqueViolation(err) {
-		return &fault.Error{Kind: fault.Conflict, Key: "citizen.national_id.taken", Field: "national_id"}
-	}
-	if err != nil {
-		return fmt.Errorf("store: create citizen: %w", err)
-	}
-	c.ID = id
-	return tx.record(ctx, Change{Action: "citizen.create", Entity: "citizen", EntityID: id, Place: c.Place(), After: c})
-}
-
-const citizenColumns = `c.id, c.province_code, c.commune_code, COALESCE(c.village_id, 0), COALESCE(c.household_id, 0), c.relation,
-	COALESCE(c.national_id, ''), c.full_name, COALESCE(c.birth_date, ''), c.birth_year, c.gender, c.phone, COALESCE(c.work_unit_id, 0)`
-
-func scanCitizen(s scanner) (Citizen, error) {
-	var c Citizen
-	var g string
-	err := s.Scan(&c.ID, &c.ProvinceCode, &c.CommuneCode, &c.VillageID, &c.HouseholdID, &c.Relation, &c.NationalID, &c.FullName,
-		&c.BirthDate, &c.BirthYear, &g, &c.Phone, &c.WorkUnitID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, fault.ErrNotFound
-	}
-	if err != nil {
-		return c, fmt.Errorf("store: scan citizen: %w", err)
-	}
-	c.Gender = people.Gender(g)
-	return c, nil
-}
-
-// Citizen returns one person.
-func (db *DB) Citizen(ctx context.Context, id int64) (Citizen, error) {
-	return scanCitizen(db.r().queryRow(ctx, "SELECT "+citizenColumns+" FROM citizens c WHERE c.id = ?", id))
-}
-
-// HouseholdMembers returns the people of a household, head first.
-func (db *DB) HouseholdMembers(ctx context.Context, householdID int64) ([]Citizen, error) {
-	rows, err := db.r().query(ctx, "SELECT "+citizenColumns+" FROM citizens c WHERE c.household_id = ? ORDER BY CASE WHEN c.relation = 'head' THEN 0 ELSE 1 END, c.birth_year, c.id", householdID)
-	if err != nil {
-		return nil, fmt.Errorf("store: household members: %w", err)
-	}
-	defer rows.Close()
-	var out []Citizen
-	for rows.Next() {
-		c, err := scanCitizen(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // Counts are the numbers a home page shows for a scope.
@@ -293,7 +214,3 @@ func (tx *Tx) TakePendingImport(ctx context.Context, id, userID int64, kind stri
 	return p, nil
 }
 
-// CitizenByNationalID finds a person by their 12-digit ID.
-func (db *DB) CitizenByNationalID(ctx context.Context, nationalID string) (Citizen, error) {
-	return scanCitizen(db.r().queryRow(ctx, "SELECT "+citizenColumns+" FROM citizens c WHERE c.national_id = ?", nationalID))
-}

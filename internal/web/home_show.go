@@ -178,7 +178,7 @@ func (s *Server) citizenView(r *http.Request, b Base, id int64) (*CitizenView, e
 			return nil, err
 		}
 		for _, m := range members {
-			me.Household = append(me.Household, m.FullName+" ("+b.T("relation."+m.Relation)+")")
+			me.Household = append(me.Household, m.FullName+" ("+b.T("relation."+string(m.Relation))+")")
 		}
 	}
 	return me, nil
