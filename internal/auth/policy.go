@@ -16,6 +16,13 @@ const (
 	PermViewOwnRecord  Permission = "own.view"        // a citizen's own record
 	PermViewUnitStaff  Permission = "unit.view"       // a work unit's staff
 	PermViewProvider   Permission = "provider.view"   // a provider's own page
+	PermViewCitizens   Permission = "citizens.view"   // people and households
+	PermManageCitizens Permission = "citizens.manage" // register and edit people, households, consent (assisted entry)
+	PermImportCitizens Permission = "citizens.import" // import rosters, transfer people in
+	PermUnmaskIDs      Permission = "citizens.unmask" // see and export full personal ID numbers, on request
+	PermEraseCitizens  Permission = "citizens.erase"  // erase a person's personal data
+	PermViewOrgs       Permission = "orgs.view"       // clans, work units, association branches
+	PermManageOrgs     Permission = "orgs.manage"     // create them and keep their members
 )
 
 // policy is the one table of which roles hold which permission.
@@ -30,6 +37,13 @@ var policy = map[Permission][]Role{
 	PermViewOwnRecord:  {RoleCitizen},
 	PermViewUnitStaff:  {RoleUnitOfficer},
 	PermViewProvider:   {RoleProvider},
+	PermViewCitizens:   {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
+	PermManageCitizens: {RoleAdmin, RoleCommuneOfficer, RoleCollector},
+	PermImportCitizens: {RoleAdmin, RoleCommuneOfficer},
+	PermUnmaskIDs:      {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer},
+	PermEraseCitizens:  {RoleAdmin},
+	PermViewOrgs:       {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
+	PermManageOrgs:     {RoleAdmin, RoleCommuneOfficer, RoleUnitOfficer},
 }
 
 // RoleHas tells whether role r holds permission p.

@@ -2,6 +2,7 @@ package people
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/collate"
@@ -66,4 +67,24 @@ func NewCollator() *collate.Collator {
 // sort together.
 func SortVietnamese(names []string) {
 	NewCollator().SortStrings(names)
+}
+
+// collators are reused across calls: a Collator is not safe for concurrent use and costly to build.
+var collators = sync.Pool{New: func() any { return NewCollator() }}
+
+// SortKey returns the bytes that order a person as Vietnamese lists do — by given name (the last
+// word), then by the whole name — in Vietnamese collation. Stored beside the name, it lets the
+// database sort and page in that order with a plain byte comparison.
+func SortKey(fullName string) []byte {
+	name := NormalizeName(fullName)
+	given := name
+	if i := strings.LastIndex(name, " "); i >= 0 {
+		given = name[i+1:]
+	}
+	c := collators.Get().(*collate.Collator)
+	defer collators.Put(c)
+	var buf collate.Buffer
+	key := append([]byte(nil), c.KeyFromString(&buf, given)...)
+	key = append(key, 0) // separates the given name from the full name: "An" sorts before "Anh"
+	return append(key, c.KeyFromString(&buf, name)...)
 }

@@ -1,7 +1,9 @@
 package people
 
 import (
+	"bytes"
 	"slices"
+	"sort"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -106,5 +108,16 @@ func TestNewCollatorStructs(t *testing.T) {
 	want := []citizen{{"Ân"}, {"Dũng"}, {"Đức"}}
 	if !slices.Equal(cs, want) {
 		t.Errorf("sorted = %v, want %v", cs, want)
+	}
+}
+
+func TestSortKeyOrdersByGivenNameInVietnamese(t *testing.T) {
+	names := []string{"Trần Văn Đức", "Nguyễn Thị Ánh", "Lê Văn Dũng", "Phạm Thị Anh", "Đỗ Thị An", "Bùi Ân"}
+	want := []string{"Đỗ Thị An", "Phạm Thị Anh", "Nguyễn Thị Ánh", "Bùi Ân", "Lê Văn Dũng", "Trần Văn Đức"}
+	sort.Slice(names, func(i, j int) bool { return bytes.Compare(SortKey(names[i]), SortKey(names[j])) < 0 })
+	for i := range want {
+		if names[i] != want[i] {
+			t.Fatalf("order %v, want %v", names, want)
+		}
 	}
 }

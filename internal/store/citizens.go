@@ -64,10 +64,10 @@ func (tx *Tx) CreateCitizen(ctx context.Context, c *people.Citizen) error {
 	c.Normalize()
 	id, err := tx.insert(ctx, `INSERT INTO citizens (province_code, commune_code, village_id, household_id, relation, national_id, legacy_id,
 		full_name, name_folded, birth_date, birth_year, gender, phone, email, target_group, work_unit_id, ethnicity,
-		national_id_rev, phone_rev, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		national_id_rev, phone_rev, sort_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ProvinceCode, c.CommuneCode, nullInt(c.VillageID), nullInt(c.HouseholdID), string(c.Relation), nullStr(c.NationalID), c.LegacyID,
 		c.FullName, people.FoldName(c.FullName), nullStr(c.BirthDate), c.BirthYear, string(c.Gender), c.Phone, c.Email, string(c.TargetGroup),
-		nullInt(c.WorkUnitID), c.Ethnicity, people.Reverse(c.NationalID), people.Reverse(c.Phone), tx.now, tx.now)
+		nullInt(c.WorkUnitID), c.Ethnicity, people.Reverse(c.NationalID), people.Reverse(c.Phone), people.SortKey(c.FullName), tx.now, tx.now)
 	if isUniqueViolation(err) {
 		return &fault.Error{Kind: fault.Conflict, Key: "citizen.national_id.taken", Field: "national_id"}
 	}
@@ -121,9 +121,9 @@ func (tx *Tx) UpdateCitizen(ctx context.Context, c people.Citizen) error {
 	}
 	c.Normalize()
 	_, err = tx.exec(ctx, `UPDATE citizens SET national_id = ?, legacy_id = ?, full_name = ?, name_folded = ?, birth_date = ?, birth_year = ?,
-		gender = ?, phone = ?, email = ?, target_group = ?, ethnicity = ?, national_id_rev = ?, phone_rev = ?, updated_at = ? WHERE id = ?`,
+		gender = ?, phone = ?, email = ?, target_group = ?, ethnicity = ?, national_id_rev = ?, phone_rev = ?, sort_key = ?, updated_at = ? WHERE id = ?`,
 		nullStr(c.NationalID), c.LegacyID, c.FullName, people.FoldName(c.FullName), nullStr(c.BirthDate), c.BirthYear, string(c.Gender),
-		c.Phone, c.Email, string(c.TargetGroup), c.Ethnicity, people.Reverse(c.NationalID), people.Reverse(c.Phone), tx.now, c.ID)
+		c.Phone, c.Email, string(c.TargetGroup), c.Ethnicity, people.Reverse(c.NationalID), people.Reverse(c.Phone), people.SortKey(c.FullName), tx.now, c.ID)
 	if isUniqueViolation(err) {
 		return &fault.Error{Kind: fault.Conflict, Key: "citizen.national_id.taken", Field: "national_id"}
 	}
@@ -269,8 +269,8 @@ func escapeLike(s string) string {
 	return strings.NewReplacer("%", "", "_", "").Replace(s)
 }
 
-// SearchCitizens returns one page of citizens matching q and the total count. The store orders
-// by folded name; callers re-sort a page with Vietnamese collation.
+// SearchCitizens returns one page of citizens matching q and the total count, in Vietnamese
+// list order (given name, then full name; see people.SortKey).
 func (db *DB) SearchCitizens(ctx context.Context, q CitizenQuery) ([]people.Citizen, int, error) {
 	where, args := q.where()
 	var total int
@@ -280,7 +280,7 @@ func (db *DB) SearchCitizens(ctx context.Context, q CitizenQuery) ([]people.Citi
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
-	rows, err := db.r().query(ctx, "SELECT "+citizenColumns+" FROM citizens c WHERE "+where+" ORDER BY c.name_folded, c.birth_year, c.id LIMIT ? OFFSET ?",
+	rows, err := db.r().query(ctx, "SELECT "+citizenColumns+" FROM citizens c WHERE "+where+" ORDER BY c.sort_key, c.birth_year, c.id LIMIT ? OFFSET ?",
 		append(args, q.Limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: search citizens: %w", err)

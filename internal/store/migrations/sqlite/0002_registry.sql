@@ -10,6 +10,9 @@ ALTER TABLE citizens ADD COLUMN ethnicity TEXT NOT NULL DEFAULT '';
 ALTER TABLE citizens ADD COLUMN national_id_rev TEXT NOT NULL DEFAULT '';
 ALTER TABLE citizens ADD COLUMN phone_rev TEXT NOT NULL DEFAULT '';
 ALTER TABLE citizens ADD COLUMN erased_at TIMESTAMP;
+-- sort_key orders people by given name then full name in Vietnamese collation (people.SortKey).
+ALTER TABLE citizens ADD COLUMN sort_key BLOB NOT NULL DEFAULT x'';
+CREATE INDEX citizens_sort ON citizens (commune_code, sort_key);
 CREATE INDEX citizens_id_rev ON citizens (commune_code, national_id_rev);
 CREATE INDEX citizens_phone_rev ON citizens (commune_code, phone_rev);
 
