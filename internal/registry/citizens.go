@@ -315,3 +315,30 @@ func (s *Service) Search(ctx context.Context, by *auth.Principal, q store.Citize
 	}
 	return s.DB.SearchCitizens(ctx, q)
 }
+
+// PersonalData returns everything held about a person, for the person or an officer acting
+// for them; the request is audited.
+func (s *Service) PersonalData(ctx context.Context, by *auth.Principal, citizenID int64) (store.PersonalData, error) {
+	c, err := s.Citizen(ctx, by, citizenID)
+	if err != nil {
+		return store.PersonalData{}, err
+	}
+	pd, err := s.DB.PersonalData(ctx, c.ID)
+	if err != nil {
+		return pd, err
+	}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.RecordAccess(ctx, c, "citizen.data_download") })
+	return pd, err
+}
+
+// Erase removes a person's personal data; counts that feed past figures stay, anonymously.
+func (s *Service) Erase(ctx context.Context, by *auth.Principal, citizenID int64) error {
+	c, err := s.DB.Citizen(ctx, citizenID)
+	if err != nil {
+		return err
+	}
+	if by != nil && !by.CanAt(auth.PermEraseCitizens, store.CitizenPlace(c)) {
+		return fault.ErrForbidden
+	}
+	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.EraseCitizen(ctx, citizenID) })
+}

@@ -7,6 +7,7 @@ import (
 
 	"hoctap/internal/audit"
 	"hoctap/internal/auth"
+	"hoctap/internal/people"
 )
 
 // Change describes one write for the audit log; Before and After are domain values.
@@ -132,4 +133,14 @@ func (db *DB) VerifyAudit(ctx context.Context) (*audit.Verifier, error) {
 	}
 	v.Finish(headID, headHash)
 	return v, nil
+}
+
+// RecordAccess writes a read of personal data (a download, an unmasked export) into the log.
+func (tx *Tx) RecordAccess(ctx context.Context, c people.Citizen, action string) error {
+	return tx.record(ctx, Change{Action: action, Entity: "citizen", EntityID: c.ID, Place: CitizenPlace(c)})
+}
+
+// RecordExport writes an export of a list into the log, with its filter and size.
+func (tx *Tx) RecordExport(ctx context.Context, place auth.Place, action string, details map[string]any) error {
+	return tx.record(ctx, Change{Action: action, Entity: "export", Key: action, Place: place, After: details})
 }

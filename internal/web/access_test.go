@@ -40,6 +40,11 @@ type fixture struct {
 	ownVillage, foreignVillage      int64
 	collectorUser, neighbourOfficer int64
 	cssURL                          string
+	// people of the demo: the citizen account's own record and household, someone of the
+	// neighbouring ward, and someone the erase case removes
+	ownCitizen, ownHousehold, foreignCitizen, eraseTarget int64
+	ownCitizenName, foreignCitizenName                    string
+	ownCitizenStaff                                       bool
 }
 
 // principals are the names the access table uses: anonymous, each demo role, and
@@ -111,6 +116,16 @@ func newFixture(t *testing.T) *fixture {
 	if f.ownVillage == 0 || f.foreignVillage == 0 || f.collectorUser == 0 || f.neighbourOfficer == 0 {
 		t.Fatalf("demo fixture incomplete: %+v", f)
 	}
+	own, err := db.CitizenByNationalID(ctx, f.accounts["citizen"].Login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ownCitizen, f.ownHousehold, f.ownCitizenName, f.ownCitizenStaff = own.ID, own.HouseholdID, own.FullName, own.WorkUnitID != 0
+	foreign, _, err := db.SearchCitizens(ctx, store.CitizenQuery{Scope: auth.Scope{All: true}, VillageID: f.foreignVillage, Limit: 2})
+	if err != nil || len(foreign) < 2 {
+		t.Fatalf("no people in the neighbouring village: %v", err)
+	}
+	f.foreignCitizen, f.foreignCitizenName, f.eraseTarget = foreign[0].ID, foreign[0].FullName, foreign[1].ID
 	body := f.get(t, "admin", "/").body
 	i := strings.Index(body, "/static/app.")
 	f.cssURL = body[i : i+strings.Index(body[i:], `"`)]
@@ -193,7 +208,7 @@ func only(status, others int, who ...string) (map[string]int, int) {
 
 func path(p string) func(*fixture) string { return func(*fixture) string { return p } }
 
-func accessCases() []accessCase {
+func accessCases(f *fixture) []accessCase {
 	const ok, see, forbidden, unauth, invalid, notFound, conflict = 200, 303, 403, 401, 422, 404, 409
 	villagesView, _ := only(ok, forbidden, "admin", "city_officer", "commune_officer", "commune_officer_nh", "collector")
 	manageVillages, _ := only(ok, forbidden, "admin", "commune_officer", "commune_officer_nh")
@@ -258,11 +273,49 @@ func accessCases() []accessCase {
 		{pattern: "POST /villages/{id}/delete", path: func(f *fixture) string { return fmt.Sprintf("/villages/%d/delete", f.ownVillage) },
 			want: map[string]int{"anonymous": unauth, "admin": conflict, "commune_officer": conflict}, deflt: forbidden},
 
+		{pattern: "GET /citizens", path: path("/citizens"), want: map[string]int{"anonymous": see, "admin": ok, "city_officer": ok, "commune_officer": ok,
+			"commune_officer_nh": ok, "collector": ok, "unit_officer": ok}, deflt: forbidden,
+			absent: map[string][]string{"commune_officer": {f.foreignCitizenName}, "commune_officer_nh": {f.ownCitizenName}, "collector": {f.foreignCitizenName}, "unit_officer": {f.foreignCitizenName}}},
+		{pattern: "GET /citizens/new", path: path("/citizens/new"), want: map[string]int{"anonymous": see, "admin": ok, "commune_officer": ok, "commune_officer_nh": ok, "collector": ok}, deflt: forbidden},
+		{pattern: "POST /citizens", path: path("/citizens"), form: url.Values{"village": {fmt.Sprint(f.ownVillage)}, "full_name": {""}},
+			want: map[string]int{"anonymous": unauth, "admin": invalid, "commune_officer": invalid, "collector": invalid}, deflt: forbidden},
+		{pattern: "POST /citizens/transfer", path: path("/citizens/transfer"), form: url.Values{"village": {fmt.Sprint(f.ownVillage)}, "national_id": {"001099000000"}},
+			want: map[string]int{"anonymous": unauth, "admin": http.StatusBadRequest, "commune_officer": http.StatusBadRequest}, deflt: forbidden},
+		{pattern: "GET /citizens/{id}", path: func(f *fixture) string { return fmt.Sprintf("/citizens/%d", f.ownCitizen) },
+			want: map[string]int{"anonymous": see, "admin": ok, "city_officer": ok, "commune_officer": ok, "collector": ok, "citizen": ok, "unit_officer": staffStatus(f)}, deflt: forbidden,
+			absent: map[string][]string{"city_officer": {f.accounts["citizen"].Login}}},
+		{pattern: "POST /citizens/{id}", path: func(f *fixture) string { return fmt.Sprintf("/citizens/%d", f.ownCitizen) }, form: url.Values{"full_name": {""}},
+			want: map[string]int{"anonymous": unauth, "admin": invalid, "commune_officer": invalid, "collector": invalid}, deflt: forbidden},
+		// The demo records no consent, so withdrawing is a conflict for those allowed to.
+		{pattern: "POST /citizens/{id}/consent/withdraw", path: func(f *fixture) string { return fmt.Sprintf("/citizens/%d/consent/withdraw", f.ownCitizen) },
+			want: map[string]int{"anonymous": unauth, "admin": conflict, "commune_officer": conflict, "collector": conflict, "citizen": conflict}, deflt: forbidden},
+		{pattern: "POST /citizens/{id}/erase", path: func(f *fixture) string { return fmt.Sprintf("/citizens/%d/erase", f.eraseTarget) },
+			want: map[string]int{"anonymous": unauth, "admin": see}, deflt: forbidden},
+		{pattern: "GET /citizens/{id}/data.json", path: func(f *fixture) string { return fmt.Sprintf("/citizens/%d/data.json", f.ownCitizen) },
+			want: map[string]int{"anonymous": see, "admin": ok, "city_officer": ok, "commune_officer": ok, "collector": ok, "citizen": ok, "unit_officer": staffStatus(f)}, deflt: forbidden},
+		{pattern: "GET /citizens/{id}/data.pdf", path: func(f *fixture) string { return fmt.Sprintf("/citizens/%d/data.pdf", f.ownCitizen) },
+			want: map[string]int{"anonymous": see, "admin": ok, "city_officer": ok, "commune_officer": ok, "collector": ok, "citizen": ok, "unit_officer": staffStatus(f)}, deflt: forbidden},
+		{pattern: "GET /households/{id}", path: func(f *fixture) string { return fmt.Sprintf("/households/%d", f.ownHousehold) },
+			want: map[string]int{"anonymous": see, "admin": ok, "city_officer": ok, "commune_officer": ok, "collector": ok}, deflt: forbidden},
+		{pattern: "POST /households/{id}/move", path: func(f *fixture) string { return fmt.Sprintf("/households/%d/move", f.ownHousehold) }, form: url.Values{"village": {"0"}},
+			want: map[string]int{"anonymous": unauth, "admin": invalid, "commune_officer": invalid, "collector": invalid}, deflt: forbidden},
+		{pattern: "POST /households/{id}/split", path: func(f *fixture) string { return fmt.Sprintf("/households/%d/split", f.ownHousehold) },
+			want: map[string]int{"anonymous": unauth, "admin": invalid, "commune_officer": invalid, "collector": invalid}, deflt: forbidden},
+
 		{pattern: "GET /units", path: path("/units"), want: everyone(ok, see)},
 		{pattern: "GET /units/{era}/{code}", path: path("/units/2025-07/00004"), want: everyone(ok, see)},
 		{pattern: "GET /audit", path: path("/audit"), want: withAnon(auditView, see), deflt: forbidden,
 			absent: map[string][]string{"commune_officer_nh": {"00004&#34;"}, "commune_officer": {"00008&#34;"}}},
 	}
+}
+
+// staffStatus is what the unit officer gets for the demo citizen: their record if they work at
+// the officer's unit, 403 otherwise.
+func staffStatus(f *fixture) int {
+	if f.ownCitizenStaff {
+		return http.StatusOK
+	}
+	return http.StatusForbidden
 }
 
 func multipartBody(fields map[string]string, fileName string, content []byte) (string, []byte) {
@@ -281,7 +334,7 @@ func multipartBody(fields map[string]string, fileName string, content []byte) (s
 // commune officer of the neighbouring ward, checking the status and that no foreign data shows.
 func TestAccess(t *testing.T) {
 	f := newFixture(t)
-	cases := accessCases()
+	cases := accessCases(f)
 	covered := map[string]bool{"POST /login": true, "POST /logout": true} // tested in TestLoginLogout
 	for _, c := range cases {
 		covered[c.pattern] = true

@@ -25,7 +25,7 @@ type HomeSection struct {
 	Counts     store.Counts
 	Villages   []village.Village
 	Communes   []CommuneRow
-	Me         *CitizenView
+	Me         *OwnRecord
 	UnitCounts map[string]int
 	Next       []NextStep
 }
@@ -44,8 +44,9 @@ type NextStep struct {
 	Label string
 }
 
-// CitizenView is a person's own record as the citizen sees it.
-type CitizenView struct {
+// OwnRecord is a person's own record as the citizen sees it.
+type OwnRecord struct {
+	ID        int64
 	Name      string
 	MaskedID  string
 	BirthDate string
@@ -99,9 +100,9 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			sec.Villages, err = s.db.ListVillages(ctx, store.VillageFilter{Scope: scope, CommuneCode: g.CommuneCode})
-			sec.Next = []NextStep{{"/villages/new", view.T("next.create_village")}, {"/villages/import", view.T("next.import_villages")}, {"/accounts/new", view.T("next.create_collector")}}
+			sec.Next = []NextStep{{"/citizens", view.T("next.find_citizen")}, {"/citizens/import", view.T("next.import_citizens")}, {"/villages/new", view.T("next.create_village")}, {"/accounts/new", view.T("next.create_collector")}}
 			if sec.Counts.Villages == 0 {
-				sec.Next = sec.Next[:2]
+				sec.Next = []NextStep{{"/villages/new", view.T("next.create_village")}, {"/villages/import", view.T("next.import_villages")}}
 			}
 		case auth.RoleCollector:
 			v, err2 := s.db.Village(ctx, g.VillageID)
@@ -115,7 +116,7 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			sec.Villages, err = s.db.ListVillages(ctx, store.VillageFilter{Scope: scope})
-			sec.Next = []NextStep{{"/villages/" + itoa(v.ID), view.T("next.see_village")}, {"/accounts/new", view.T("next.create_citizen_account")}}
+			sec.Next = []NextStep{{"/citizens/new?village=" + itoa(v.ID), view.T("next.register_citizen")}, {"/citizens?village=" + itoa(v.ID), view.T("next.find_citizen")}, {"/accounts/new", view.T("next.create_citizen_account")}}
 		case auth.RoleUnitOfficer:
 			u, err2 := s.db.WorkUnit(ctx, g.WorkUnitID)
 			if err2 != nil {
@@ -124,7 +125,7 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 			}
 			sec.Where = u.Name + ", " + s.communeName(u.CommuneCode)
 			sec.Counts, err = s.db.CountWithin(ctx, scope)
-			sec.Next = []NextStep{{"/accounts", view.T("next.staff_accounts")}, {"/accounts/new", view.T("next.create_citizen_account")}}
+			sec.Next = []NextStep{{"/citizens", view.T("next.staff_list")}, {"/accounts/new", view.T("next.create_citizen_account")}}
 		case auth.RoleProvider:
 			pr, err2 := s.db.Provider(ctx, g.ProviderID)
 			if err2 != nil {
@@ -141,7 +142,7 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 			}
 			sec.Me = me
 			sec.Where = me.Village
-			sec.Next = []NextStep{{"/account/password", view.T("next.password")}}
+			sec.Next = []NextStep{{"/citizens/" + itoa(me.ID), view.T("next.own_record")}, {"/account/password", view.T("next.password")}}
 		}
 		if err != nil {
 			s.fail(w, r, err)
@@ -159,13 +160,13 @@ func (s *Server) communeName(code string) string {
 	return code
 }
 
-func (s *Server) citizenView(r *http.Request, b Base, id int64) (*CitizenView, error) {
+func (s *Server) citizenView(r *http.Request, b Base, id int64) (*OwnRecord, error) {
 	ctx := r.Context()
 	c, err := s.db.Citizen(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	me := &CitizenView{Name: c.FullName, MaskedID: people.MaskNationalID(c.NationalID), BirthDate: b.Day(c.BirthDate),
+	me := &OwnRecord{ID: c.ID, Name: c.FullName, MaskedID: people.MaskNationalID(c.NationalID), BirthDate: b.Day(c.BirthDate),
 		Gender: b.T("gender." + string(c.Gender)), Commune: s.communeName(c.CommuneCode)}
 	if c.VillageID != 0 {
 		if v, err := s.db.Village(ctx, c.VillageID); err == nil {

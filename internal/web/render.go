@@ -128,6 +128,7 @@ var navItems = []struct {
 	perm        auth.Permission
 }{
 	{"/", "nav.home", auth.PermSignedIn},
+	{"/citizens", "nav.citizens", auth.PermViewCitizens},
 	{"/villages", "nav.villages", auth.PermViewVillages},
 	{"/accounts", "nav.accounts", auth.PermViewAccounts},
 	{"/units", "nav.units", auth.PermViewUnits},

@@ -73,6 +73,21 @@ func (s *Server) routeTable() []route {
 		{"POST /villages/{id}/retire", auth.PermManageVillages, s.villageRetire},
 		{"POST /villages/{id}/delete", auth.PermManageVillages, s.villageDelete},
 
+		{"GET /citizens", auth.PermViewCitizens, s.citizenList},
+		{"GET /citizens/new", auth.PermManageCitizens, s.citizenNew},
+		{"POST /citizens", auth.PermManageCitizens, s.citizenCreate},
+		{"POST /citizens/transfer", auth.PermImportCitizens, s.citizenTransfer},
+		// A citizen reaches their own record: the service checks the place of each person.
+		{"GET /citizens/{id}", auth.PermSignedIn, s.citizenShow},
+		{"POST /citizens/{id}", auth.PermManageCitizens, s.citizenUpdate},
+		{"POST /citizens/{id}/consent/withdraw", auth.PermSignedIn, s.citizenWithdrawConsent},
+		{"POST /citizens/{id}/erase", auth.PermEraseCitizens, s.citizenErase},
+		{"GET /citizens/{id}/data.json", auth.PermSignedIn, s.citizenDataJSON},
+		{"GET /citizens/{id}/data.pdf", auth.PermSignedIn, s.citizenDataPDF},
+		{"GET /households/{id}", auth.PermViewCitizens, s.householdShow},
+		{"POST /households/{id}/move", auth.PermManageCitizens, s.householdMove},
+		{"POST /households/{id}/split", auth.PermManageCitizens, s.householdSplit},
+
 		{"GET /units", auth.PermViewUnits, s.unitList},
 		{"GET /units/{era}/{code}", auth.PermViewUnits, s.unitShow},
 
