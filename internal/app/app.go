@@ -132,7 +132,10 @@ func prepare(ctx context.Context, db *store.DB, migrate bool) (*adminunit.Map, e
 	if err != nil {
 		return nil, err
 	}
-	return units, db.SyncAdminUnits(ctx, units)
+	if err := db.SyncAdminUnits(ctx, units); err != nil {
+		return nil, err
+	}
+	return units, db.Optimize(ctx)
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -145,6 +145,9 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 	if err != nil {
 		return nil, err
 	}
+	if err := db.Optimize(ctx); err != nil {
+		return nil, err
+	}
 
 	password := func() string {
 		words := []string{"hoc", "tap", "sen", "hong", "lua", "que", "song", "nui", "trang", "xanh"}

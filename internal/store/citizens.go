@@ -75,6 +75,9 @@ func (tx *Tx) CreateCitizen(ctx context.Context, c *people.Citizen) error {
 		return fmt.Errorf("store: create citizen: %w", err)
 	}
 	c.ID = id
+	if err := tx.setNameTokens(ctx, *c); err != nil {
+		return err
+	}
 	today := tx.Today()
 	if c.VillageID != 0 {
 		if _, err := tx.exec(ctx, "INSERT INTO residences (province_code, commune_code, citizen_id, village_id, start_on) VALUES (?, ?, ?, ?, ?)",
@@ -129,6 +132,10 @@ func (tx *Tx) UpdateCitizen(ctx context.Context, c people.Citizen) error {
 	}
 	if err != nil {
 		return fmt.Errorf("store: update citizen: %w", err)
+	}
+	c.ProvinceCode, c.CommuneCode = before.ProvinceCode, before.CommuneCode
+	if err := tx.setNameTokens(ctx, c); err != nil {
+		return err
 	}
 	after := before
 	after.NationalID, after.LegacyID, after.FullName, after.BirthDate, after.BirthYear = c.NationalID, c.LegacyID, c.FullName, c.BirthDate, c.BirthYear
@@ -188,6 +195,11 @@ func (tx *Tx) MoveCitizen(ctx context.Context, citizenID int64, provinceCode, co
 		provinceCode, communeCode, nullInt(villageID), tx.now, citizenID); err != nil {
 		return fmt.Errorf("store: move citizen: %w", err)
 	}
+	if c.CommuneCode != communeCode {
+		if _, err := tx.exec(ctx, "UPDATE citizen_name_tokens SET province_code = ?, commune_code = ? WHERE citizen_id = ?", provinceCode, communeCode, citizenID); err != nil {
+			return fmt.Errorf("store: move name tokens: %w", err)
+		}
+	}
 	after := c
 	after.ProvinceCode, after.CommuneCode, after.VillageID = provinceCode, communeCode, villageID
 	return tx.record(ctx, Change{Action: "citizen.move", Entity: "citizen", EntityID: citizenID, Place: CitizenPlace(after),
@@ -203,6 +215,25 @@ func (tx *Tx) RecordTransfer(ctx context.Context, c people.Citizen, fromCommune 
 	}
 	return tx.record(ctx, Change{Action: "citizen.transfer", Entity: "citizen", EntityID: c.ID, Place: CitizenPlace(c),
 		Before: map[string]string{"commune_code": fromCommune}, After: map[string]string{"commune_code": c.CommuneCode, "reason": reason}})
+}
+
+// setNameTokens replaces the words of a person's folded name used by the search.
+func (tx *Tx) setNameTokens(ctx context.Context, c people.Citizen) error {
+	if _, err := tx.exec(ctx, "DELETE FROM citizen_name_tokens WHERE citizen_id = ?", c.ID); err != nil {
+		return fmt.Errorf("store: name tokens: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, w := range strings.Fields(people.FoldName(c.FullName)) {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		if _, err := tx.exec(ctx, "INSERT INTO citizen_name_tokens (province_code, commune_code, token, citizen_id) VALUES (?, ?, ?, ?)",
+			c.ProvinceCode, c.CommuneCode, w, c.ID); err != nil {
+			return fmt.Errorf("store: name tokens: %w", err)
+		}
+	}
+	return nil
 }
 
 // CitizenQuery narrows and orders a citizen list.
@@ -234,9 +265,20 @@ func (q CitizenQuery) where() (string, []any) {
 		rev := people.Reverse(digits)
 		// A prefix range on the reversed digits: "ends with" on an index.
 		add("((c.national_id_rev >= ? AND c.national_id_rev < ?) OR (c.phone_rev >= ? AND c.phone_rev < ?))", rev, rev+"\x7f", rev, rev+"\x7f")
-	} else if folded := people.FoldName(text); folded != "" {
-		for _, word := range strings.Fields(folded) {
-			add("c.name_folded LIKE ?", "%"+escapeLike(word)+"%")
+	} else if words := strings.Fields(people.FoldName(text)); len(words) > 0 {
+		// The longest word (the last on a tie: usually the given name) is the rarest; it picks the
+		// candidates through the word index, the others narrow them down.
+		driver := len(words) - 1
+		for i, w := range words {
+			if len(w) > len(words[driver]) {
+				driver = i
+			}
+		}
+		q.addNameWord(words[driver], add)
+		for i, w := range words {
+			if i != driver {
+				add("c.name_folded LIKE ?", "%"+escapeLike(w)+"%")
+			}
 		}
 	}
 	if q.CommuneCode != "" {
@@ -261,6 +303,26 @@ func (q CitizenQuery) where() (string, []any) {
 		add("c.birth_year >= ?", q.AgeOnYear-q.MaxAge)
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// addNameWord matches people with a name word starting with word. Officers of a commune, the
+// province or everything search the word index; narrower scopes (a village, a unit) are small
+// enough to scan their own rows.
+func (q CitizenQuery) addNameWord(word string, add func(string, ...any)) {
+	s := q.Scope
+	narrow := !s.All && len(s.Provinces) == 0 && len(s.Communes) == 0
+	if narrow {
+		add("c.name_folded LIKE ?", "%"+escapeLike(word)+"%")
+		return
+	}
+	sub := "SELECT t.citizen_id FROM citizen_name_tokens t WHERE t.token >= ? AND t.token < ?"
+	args := []any{word, word + "\x7f"}
+	if !s.All && len(s.Provinces) == 0 {
+		in, a := inList(s.Communes)
+		sub += " AND t.commune_code IN " + in
+		args = append(args, a...)
+	}
+	add("c.id IN ("+sub+")", args...)
 }
 
 // escapeLike neutralises LIKE's wildcards in typed text (folded names hold only letters, digits

@@ -244,3 +244,21 @@ func inList[T any](vals []T) (string, []any) {
 	b.WriteByte(')')
 	return b.String(), args
 }
+
+// Optimize refreshes the planner's statistics after large changes (an import, a demo load), so
+// that searches drive from their most selective index: without them SQLite scanned a whole
+// commune for a name search (140 ms instead of under 50 ms in BenchmarkSearchCitizens).
+// analysis_limit keeps it to a sample, so it stays quick on a city-sized table. PostgreSQL's
+// autovacuum does this on its own; ANALYZE makes it immediate.
+func (db *DB) Optimize(ctx context.Context) error {
+	qs := []string{"PRAGMA analysis_limit=2000", "PRAGMA optimize=0x10002"}
+	if db.d.name == "postgres" {
+		qs = []string{"ANALYZE"}
+	}
+	for _, q := range qs {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("store: optimize: %w", err)
+		}
+	}
+	return nil
+}

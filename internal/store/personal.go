@@ -129,6 +129,9 @@ func (tx *Tx) EraseCitizen(ctx context.Context, citizenID int64) error {
 		[]byte{}, tx.now, tx.now, citizenID); err != nil {
 		return fmt.Errorf("store: erase citizen: %w", err)
 	}
+	if _, err := tx.exec(ctx, "DELETE FROM citizen_name_tokens WHERE citizen_id = ?", citizenID); err != nil {
+		return fmt.Errorf("store: erase name tokens: %w", err)
+	}
 	if _, err := tx.exec(ctx, "UPDATE households SET head_citizen_id = NULL WHERE head_citizen_id = ?", citizenID); err != nil {
 		return fmt.Errorf("store: erase citizen: %w", err)
 	}

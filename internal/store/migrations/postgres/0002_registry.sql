@@ -7,12 +7,26 @@ ALTER TABLE citizens ADD COLUMN target_group TEXT NOT NULL DEFAULT '';
 ALTER TABLE citizens ADD COLUMN ethnicity TEXT NOT NULL DEFAULT '';
 -- national_id_rev and phone_rev hold the digits reversed, so "the last digits" is a prefix
 -- range on an index.
-ALTER TABLE citizens ADD COLUMN national_id_rev TEXT NOT NULL DEFAULT '';
-ALTER TABLE citizens ADD COLUMN phone_rev TEXT NOT NULL DEFAULT '';
+ALTER TABLE citizens ADD COLUMN national_id_rev TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE citizens ADD COLUMN phone_rev TEXT COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE citizens ADD COLUMN erased_at TIMESTAMPTZ;
 -- sort_key orders people by given name then full name in Vietnamese collation (people.SortKey).
 ALTER TABLE citizens ADD COLUMN sort_key BYTEA NOT NULL DEFAULT ''::bytea;
 CREATE INDEX citizens_sort ON citizens (commune_code, sort_key);
+CREATE INDEX citizens_village_sort ON citizens (commune_code, village_id, sort_key);
+
+-- (COLLATE "C": the prefix ranges below compare bytes, whatever the database's collation.)
+-- citizen_name_tokens holds each word of a person's folded name (no accents, đ→d), so that a
+-- search by the beginnings of words ("dang van d") is an index range per word, not a scan.
+CREATE TABLE citizen_name_tokens (
+    province_code TEXT NOT NULL,
+    commune_code  TEXT NOT NULL,
+    token         TEXT COLLATE "C" NOT NULL,
+    citizen_id    BIGINT NOT NULL REFERENCES citizens (id),
+    PRIMARY KEY (commune_code, token, citizen_id)
+);
+CREATE INDEX citizen_name_tokens_token ON citizen_name_tokens (token);
+CREATE INDEX citizen_name_tokens_citizen ON citizen_name_tokens (citizen_id);
 CREATE INDEX citizens_id_rev ON citizens (commune_code, national_id_rev);
 CREATE INDEX citizens_phone_rev ON citizens (commune_code, phone_rev);
 

@@ -13,6 +13,19 @@ ALTER TABLE citizens ADD COLUMN erased_at TIMESTAMP;
 -- sort_key orders people by given name then full name in Vietnamese collation (people.SortKey).
 ALTER TABLE citizens ADD COLUMN sort_key BLOB NOT NULL DEFAULT x'';
 CREATE INDEX citizens_sort ON citizens (commune_code, sort_key);
+CREATE INDEX citizens_village_sort ON citizens (commune_code, village_id, sort_key);
+
+-- citizen_name_tokens holds each word of a person's folded name (no accents, đ→d), so that a
+-- search by the beginnings of words ("dang van d") is an index range per word, not a scan.
+CREATE TABLE citizen_name_tokens (
+    province_code TEXT NOT NULL,
+    commune_code  TEXT NOT NULL,
+    token         TEXT NOT NULL,
+    citizen_id    INTEGER NOT NULL REFERENCES citizens (id),
+    PRIMARY KEY (commune_code, token, citizen_id)
+);
+CREATE INDEX citizen_name_tokens_token ON citizen_name_tokens (token);
+CREATE INDEX citizen_name_tokens_citizen ON citizen_name_tokens (citizen_id);
 CREATE INDEX citizens_id_rev ON citizens (commune_code, national_id_rev);
 CREATE INDEX citizens_phone_rev ON citizens (commune_code, phone_rev);
 
