@@ -49,6 +49,11 @@ type VillageFilter struct {
 // ListVillages returns the villages within the scope with their household and people counts,
 // by commune and name.
 func (db *DB) ListVillages(ctx context.Context, f VillageFilter) ([]village.Village, error) {
+	return db.r().ListVillages(ctx, f)
+}
+
+// ListVillages lists villages inside a transaction (or on the read pool), for imports.
+func (r reader) ListVillages(ctx context.Context, f VillageFilter) ([]village.Village, error) {
 	where, args := scopeWhere(f.Scope, scopeColumns{province: "v.province_code", commune: "v.commune_code", village: "v.id"})
 	q := "SELECT " + villageColumns + `,
 		(SELECT count(*) FROM households h WHERE h.village_id = v.id),
@@ -62,7 +67,7 @@ func (db *DB) ListVillages(ctx context.Context, f VillageFilter) ([]village.Vill
 		q += " AND v.retired_on IS NULL"
 	}
 	q += " ORDER BY v.commune_code, v.name_folded, v.id"
-	rows, err := db.r().query(ctx, q, args...)
+	rows, err := r.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list villages: %w", err)
 	}

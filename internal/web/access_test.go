@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +73,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	accounts := account.New(db)
 	accounts.Throttle.AddressMaxFailures = 1000 // every client of the test shares one address
-	ws, err := web.New(web.Config{}, db, accounts, &registry.Service{DB: db, Units: units}, units, cat, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	ws, err := web.New(web.Config{}, db, accounts, &registry.Service{DB: db, Units: units}, units, cat, slog.New(slog.NewTextHandler(testLog(), nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,6 +282,19 @@ func accessCases(f *fixture) []accessCase {
 			want: map[string]int{"anonymous": unauth, "admin": invalid, "commune_officer": invalid, "collector": invalid}, deflt: forbidden},
 		{pattern: "POST /citizens/transfer", path: path("/citizens/transfer"), form: url.Values{"village": {fmt.Sprint(f.ownVillage)}, "national_id": {"001099000000"}},
 			want: map[string]int{"anonymous": unauth, "admin": http.StatusBadRequest, "commune_officer": http.StatusBadRequest}, deflt: forbidden},
+		{pattern: "GET /citizens/import", path: path("/citizens/import"), want: map[string]int{"anonymous": see, "admin": ok, "commune_officer": ok, "commune_officer_nh": ok}, deflt: forbidden},
+		{pattern: "POST /citizens/import", path: path("/citizens/import"), upload: func(f *fixture) (string, []byte) {
+			return multipartBody(map[string]string{"commune": "00004", "village": fmt.Sprint(f.ownVillage)}, "ds.csv", []byte("Họ và tên,Ngày sinh,Giới tính\nNguyễn Văn Test,01/01/1980,Nam\n"))
+		}, want: map[string]int{"anonymous": unauth, "admin": ok, "commune_officer": ok}, deflt: forbidden},
+		{pattern: "POST /citizens/import/{id}/map", path: path("/citizens/import/999999/map"),
+			want: map[string]int{"anonymous": unauth, "admin": notFound, "commune_officer": notFound, "commune_officer_nh": notFound}, deflt: forbidden},
+		{pattern: "POST /citizens/import/{id}/confirm", path: path("/citizens/import/999999/confirm"),
+			want: map[string]int{"anonymous": unauth, "admin": notFound, "commune_officer": notFound, "commune_officer_nh": notFound}, deflt: forbidden},
+		{pattern: "GET /citizens/import/{id}/report.xlsx", path: path("/citizens/import/999999/report.xlsx"),
+			want: map[string]int{"anonymous": see, "admin": notFound, "commune_officer": notFound, "commune_officer_nh": notFound}, deflt: forbidden},
+		{pattern: "GET /citizens/export", path: path("/citizens/export?format=csv"), want: map[string]int{"anonymous": see, "admin": ok, "city_officer": ok, "commune_officer": ok,
+			"commune_officer_nh": ok, "collector": ok, "unit_officer": ok}, deflt: forbidden,
+			absent: map[string][]string{"commune_officer": {f.foreignCitizenName, f.accounts["citizen"].Login}, "commune_officer_nh": {f.ownCitizenName}, "collector": {f.foreignCitizenName}}},
 		{pattern: "GET /citizens/{id}", path: func(f *fixture) string { return fmt.Sprintf("/citizens/%d", f.ownCitizen) },
 			want: map[string]int{"anonymous": see, "admin": ok, "city_officer": ok, "commune_officer": ok, "collector": ok, "citizen": ok, "unit_officer": staffStatus(f)}, deflt: forbidden,
 			absent: map[string][]string{"city_officer": {f.accounts["citizen"].Login}}},
@@ -537,4 +551,12 @@ func TestAuditPageMasksIDs(t *testing.T) {
 	if id := f.accounts["citizen"].Login; strings.Contains(body, id) {
 		t.Fatalf("the audit page shows the full ID %s", id)
 	}
+}
+
+// testLog is where the server under test logs: nowhere, unless HOCTAP_TEST_LOG is set.
+func testLog() io.Writer {
+	if os.Getenv("HOCTAP_TEST_LOG") != "" {
+		return os.Stderr
+	}
+	return io.Discard
 }

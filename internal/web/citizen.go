@@ -159,8 +159,13 @@ func (s *Server) citizenList(w http.ResponseWriter, r *http.Request) {
 	if page < view.Pages {
 		view.NextURL = "/citizens?" + link(url.Values{"page": {strconv.Itoa(page + 1)}})
 	}
-	view.ExportCSV = "/citizens/export?" + link(url.Values{"format": {"csv"}})
-	view.ExportXLSX = "/citizens/export?" + link(url.Values{"format": {"xlsx"}})
+	exp := url.Values{"format": {"csv"}}
+	if view.Unmasked {
+		exp.Set("unmask", "1")
+	}
+	view.ExportCSV = "/citizens/export?" + link(exp)
+	exp.Set("format", "xlsx")
+	view.ExportXLSX = "/citizens/export?" + link(exp)
 	s.render(w, r, http.StatusOK, "citizens", view)
 }
 

@@ -77,6 +77,12 @@ func (s *Server) routeTable() []route {
 		{"GET /citizens/new", auth.PermManageCitizens, s.citizenNew},
 		{"POST /citizens", auth.PermManageCitizens, s.citizenCreate},
 		{"POST /citizens/transfer", auth.PermImportCitizens, s.citizenTransfer},
+		{"GET /citizens/import", auth.PermImportCitizens, s.citizenImportForm},
+		{"POST /citizens/import", auth.PermImportCitizens, s.citizenImportPreview},
+		{"POST /citizens/import/{id}/map", auth.PermImportCitizens, s.citizenImportMap},
+		{"POST /citizens/import/{id}/confirm", auth.PermImportCitizens, s.citizenImportConfirm},
+		{"GET /citizens/import/{id}/report.xlsx", auth.PermImportCitizens, s.citizenImportReport},
+		{"GET /citizens/export", auth.PermViewCitizens, s.citizenExport},
 		// A citizen reaches their own record: the service checks the place of each person.
 		{"GET /citizens/{id}", auth.PermSignedIn, s.citizenShow},
 		{"POST /citizens/{id}", auth.PermManageCitizens, s.citizenUpdate},

@@ -1,0 +1,288 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"hoctap/internal/auth"
+	"hoctap/internal/fault"
+	"hoctap/internal/registry"
+	"hoctap/internal/sheet"
+	"hoctap/internal/store"
+	"hoctap/internal/village"
+)
+
+// CitizenImportView is the upload form and, after upload, the preview with each row's result.
+type CitizenImportView struct {
+	Base
+	Form     Form
+	Communes []CommuneOption
+	Villages []village.Village
+	Preview  *registry.CitizenImport
+	Rows     []registry.CitizenImportRow // the rows shown: every problem row and the first others
+	Hidden   int                          // rows not shown
+	Fields   []string
+	problems func(registry.CitizenImportRow) string
+}
+
+// Problems describes a row's errors and warnings with their columns.
+func (v CitizenImportView) Problems(row registry.CitizenImportRow) string { return v.problems(row) }
+
+// Mapped is the field a column provides, "" when none.
+func (v CitizenImportView) Mapped(i int) string {
+	if v.Preview != nil {
+		for f, c := range v.Preview.Columns {
+			if c == i {
+				return f
+			}
+		}
+	}
+	return ""
+}
+
+// Writable counts the rows a confirmation would write.
+func (v CitizenImportView) Writable() int {
+	if v.Preview == nil {
+		return 0
+	}
+	return v.Preview.Counts[registry.StatusNew] + v.Preview.Counts[registry.StatusUpdate]
+}
+
+// Col is Excel's letter for a 0-based column.
+func (v CitizenImportView) Col(i int) string { return columnLetter(i) }
+
+// ColumnTitle is the file's header text of a column.
+func (v CitizenImportView) ColumnTitle(i int) string {
+	if v.Preview != nil && i < len(v.Preview.Titles) {
+		return v.Preview.Titles[i]
+	}
+	return ""
+}
+
+// previewShown bounds how many problem-free rows the preview lists; all problem rows are listed.
+const previewShown = 200
+
+func (s *Server) citizenImportView(r *http.Request) CitizenImportView {
+	p := principal(r)
+	view := CitizenImportView{Base: s.base(r, "import.citizens.title"), Communes: s.managedCommunes(p, auth.PermImportCitizens), Fields: registry.ImportFieldNames()}
+	view.Villages, _ = s.db.ListVillages(r.Context(), store.VillageFilter{Scope: p.Scope(auth.PermImportCitizens)})
+	view.problems = func(row registry.CitizenImportRow) string {
+		if view.Preview == nil {
+			return ""
+		}
+		return s.rowProblems(view.Base, *view.Preview, row)
+	}
+	return view
+}
+
+func (s *Server) citizenImportForm(w http.ResponseWriter, r *http.Request) {
+	view := s.citizenImportView(r)
+	view.Form = Form{Values: map[string]string{}, Errors: map[string]string{}}
+	s.render(w, r, http.StatusOK, "citizen_import", view)
+}
+
+func (s *Server) showCitizenPreview(w http.ResponseWriter, r *http.Request, view CitizenImportView, imp registry.CitizenImport) {
+	view.Preview = &imp
+	others := 0
+	for _, row := range imp.Rows {
+		if len(row.Errors) > 0 || len(row.Warnings) > 0 || others < previewShown {
+			view.Rows = append(view.Rows, row)
+			if len(row.Errors) == 0 && len(row.Warnings) == 0 {
+				others++
+			}
+		} else {
+			view.Hidden++
+		}
+	}
+	s.render(w, r, http.StatusOK, "citizen_import", view)
+}
+
+func (s *Server) citizenImportPreview(w http.ResponseWriter, r *http.Request) {
+	view := s.citizenImportView(r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		view.Form = Form{Values: map[string]string{}, Errors: map[string]string{"file": view.T("import.too_large", maxUpload>>20)}}
+		s.render(w, r, http.StatusRequestEntityTooLarge, "citizen_import", view)
+		return
+	}
+	view.Form = newForm(r, "commune", "village", "consent_attested")
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		view.Form.Errors["file"] = view.T("import.file.required")
+		s.render(w, r, http.StatusUnprocessableEntity, "citizen_import", view)
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	opt := registry.CitizenImportOptions{ConsentAttested: view.Form.Get("consent_attested") == "1"}
+	opt.DefaultVillage, _ = strconv.ParseInt(view.Form.Get("village"), 10, 64)
+	imp, err := s.registry.PreviewCitizenImport(r.Context(), principal(r), view.Form.Get("commune"), hdr.Filename, data, opt)
+	if err != nil {
+		if fault.KindOf(err) != fault.Invalid {
+			s.fail(w, r, err)
+			return
+		}
+		s.setError(r, &view.Form, err)
+		if view.Form.Error != "" {
+			view.Form.Errors["file"], view.Form.Error = view.Form.Error, ""
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "citizen_import", view)
+		return
+	}
+	s.showCitizenPreview(w, r, view, imp)
+}
+
+func (s *Server) citizenImportMap(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	_ = r.ParseForm()
+	mapping := map[int]string{}
+	for key, vals := range r.PostForm {
+		col, ok := strings.CutPrefix(key, "col_")
+		if !ok || len(vals) == 0 || vals[0] == "" {
+			continue
+		}
+		if n, err := strconv.Atoi(col); err == nil && n >= 0 && n < 1000 {
+			mapping[n] = vals[0]
+		}
+	}
+	imp, err := s.registry.Remap(r.Context(), principal(r), id, mapping)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	view := s.citizenImportView(r)
+	view.Form = Form{Values: map[string]string{}, Errors: map[string]string{}}
+	s.showCitizenPreview(w, r, view, imp)
+}
+
+func (s *Server) citizenImportConfirm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	imp, err := s.registry.ConfirmCitizenImport(r.Context(), principal(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	flash(w, "flash.citizens_imported")
+	http.Redirect(w, r, fmt.Sprintf("/citizens?imported=%d", imp.Counts[registry.StatusNew]+imp.Counts[registry.StatusUpdate]), http.StatusSeeOther)
+}
+
+// citizenImportReport gives back the uploaded file's rows with two added columns, the result
+// and what is wrong, so that officials fix the rows in Excel and import again.
+func (s *Server) citizenImportReport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	imp, err := s.registry.PendingCitizenImport(r.Context(), principal(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b := s.base(r, "import.citizens.title")
+	var cols []sheet.Column
+	width := 0
+	for _, row := range imp.Rows {
+		width = max(width, len(row.Cells))
+	}
+	width = max(width, len(imp.Titles))
+	cols = append(cols, sheet.Column{Title: b.T("import.row"), Width: 7, Kind: sheet.ColumnNumber},
+		sheet.Column{Title: b.T("import.status"), Width: 18}, sheet.Column{Title: b.T("import.problems"), Width: 60})
+	for i := 0; i < width; i++ {
+		title := ""
+		if i < len(imp.Titles) {
+			title = imp.Titles[i]
+		}
+		cols = append(cols, sheet.Column{Title: title, Width: 18})
+	}
+	var buf bytes.Buffer
+	err = sheet.WriteXLSX(&buf, b.T("import.report.sheet"), cols, func(yield func([]any) bool) {
+		for _, row := range imp.Rows {
+			vals := []any{row.Number, b.T("import.status." + row.Status), s.rowProblems(b, imp, row)}
+			for i := 0; i < width; i++ {
+				if i < len(row.Cells) {
+					vals = append(vals, row.Cells[i])
+				} else {
+					vals = append(vals, nil)
+				}
+			}
+			if !yield(vals) {
+				return
+			}
+		}
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := strings.TrimSuffix(imp.FileName, ".xlsx")
+	name = strings.TrimSuffix(name, ".csv")
+	download(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", safeFileName(name)+"-ket-qua.xlsx", buf.Bytes())
+}
+
+// rowProblems writes a row's errors and warnings with the column each comes from.
+func (s *Server) rowProblems(b Base, imp registry.CitizenImport, row registry.CitizenImportRow) string {
+	var parts []string
+	for _, e := range row.Errors {
+		parts = append(parts, s.columnLabel(b, imp, e.Field)+b.Msg(e))
+	}
+	for _, e := range row.Warnings {
+		parts = append(parts, b.T("import.warning")+": "+s.columnLabel(b, imp, e.Field)+b.Msg(e))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// columnLabel names the file's column behind a field, as "Cột D «Ngày sinh»: ".
+func (s *Server) columnLabel(b Base, imp registry.CitizenImport, field string) string {
+	col, ok := imp.Columns[field]
+	if !ok {
+		return ""
+	}
+	title := ""
+	if col < len(imp.Titles) {
+		title = imp.Titles[col]
+	}
+	return b.T("import.column", columnLetter(col), title) + ": "
+}
+
+// ColumnLetter returns Excel's name of a 0-based column: A, B, … Z, AA.
+func columnLetter(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
+}
+
+// safeFileName keeps a download's name to plain characters.
+func safeFileName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 128 && (r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "danh-sach"
+	}
+	return b.String()
+}
