@@ -43,6 +43,8 @@ Usage:
   hoctap audit verify [--db URL] [--expect-head HASH]
   hoctap units successors ERA CODE | hoctap units predecessors CODE
   hoctap villages import --commune CODE FILE [--kind thon|to_dan_pho|…] [--dry-run] [--db URL]
+  hoctap import citizens --commune CODE FILE [--village NAME] [--consent-collected] [--dry-run] [--db URL]
+  hoctap export citizens --commune CODE [--format xlsx|csv] [-o FILE] [--unmask] [--db URL]
 
 The database is --db or $HOCTAP_DB: sqlite:PATH (default sqlite:hoctap.db) or postgres://USER@HOST:PORT/DB.
 `
@@ -71,6 +73,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdUnits(args[1:], stdout)
 	case "villages":
 		err = cmdVillages(ctx, args[1:], stdout)
+	case "import":
+		err = cmdImport(ctx, args[1:], stdout)
+	case "export":
+		err = cmdExport(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -338,6 +338,15 @@ func (s *Service) analyseCitizens(ctx context.Context, db lookup, unit adminunit
 	return imp, nil
 }
 
+func hasField(es []fault.Error, field string) bool {
+	for _, e := range es {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
 func hasWarning(ws []fault.Error, key string) bool {
 	for _, w := range ws {
 		if w.Key == key {
@@ -460,6 +469,9 @@ func (s *Service) parseCitizenRow(row sheet.Row, cols map[string]int, villages m
 		field := e.Field
 		if field == "birth_date" {
 			field = birthField
+			if e.Key == "citizen.birth_date.required" && hasField(ir.Errors, birthField) {
+				continue // the unreadable date was already reported
+			}
 		}
 		ir.problem(false, field, e.Key, e.Args...)
 	}
