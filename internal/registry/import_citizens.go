@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -84,6 +86,7 @@ type CitizenImport struct {
 	Counts    map[string]int
 	PendingID int64
 	Elapsed   time.Duration
+	data      []byte // the file, for its fingerprint in the audit log
 }
 
 // rowErr adds a problem to a row, naming the column it comes from.
@@ -217,7 +220,7 @@ type lookup interface {
 // analyseCitizens reads the file and decides every row's status, without writing.
 func (s *Service) analyseCitizens(ctx context.Context, db lookup, unit adminunit.Unit, fileName string, data []byte, opt CitizenImportOptions) (CitizenImport, error) {
 	start := time.Now()
-	imp := CitizenImport{FileName: fileName, Commune: unit, Options: opt, Counts: map[string]int{}}
+	imp := CitizenImport{FileName: fileName, Commune: unit, Options: opt, Counts: map[string]int{}, data: data}
 	r, err := sheet.Open(fileName, data, sheet.DefaultLimits)
 	if err != nil {
 		return imp, err
@@ -643,7 +646,7 @@ func (s *Service) writeCitizens(ctx context.Context, tx *store.Tx, by *auth.Prin
 				hid, ok := households[r.Household]
 				if !ok {
 					h := store.Household{ProvinceCode: c.ProvinceCode, CommuneCode: c.CommuneCode, VillageID: c.VillageID, Code: r.Household}
-					if err := tx.CreateHousehold(ctx, &h); err != nil {
+					if err := ins.Household(ctx, &h); err != nil {
 						return rowError(r.Number, err)
 					}
 					hid, households[r.Household] = h.ID, h.ID
@@ -653,17 +656,18 @@ func (s *Service) writeCitizens(ctx context.Context, tx *store.Tx, by *auth.Prin
 					c.Relation = people.RelationOther
 				}
 			}
-			if err := ins.Create(ctx, &c); err != nil {
-				return rowError(r.Number, err)
-			}
 			consent := people.Consent{TextVersion: people.CurrentConsentText().Version, Method: people.ConsentPaper, GivenBy: c.FullName, CollectedBy: byID}
-			if err := tx.RecordConsent(ctx, c, &consent); err != nil {
+			if err := ins.Create(ctx, &c, consent); err != nil {
 				return rowError(r.Number, err)
 			}
 		}
 	}
+	// One entry for the whole import: the file, its fingerprint and every person it created
+	// (updates have their own before/after entries).
+	sum := sha256.Sum256(imp.data)
 	return tx.RecordExport(ctx, auth.Place{ProvinceCode: imp.Commune.ProvinceCode, CommuneCode: imp.Commune.Code}, "import.citizens",
-		map[string]any{"file": imp.FileName, "new": imp.Counts[StatusNew], "updated": imp.Counts[StatusUpdate], "errors": imp.Counts[StatusError]})
+		map[string]any{"file": imp.FileName, "sha256": hex.EncodeToString(sum[:]), "new": imp.Counts[StatusNew], "updated": imp.Counts[StatusUpdate],
+			"errors": imp.Counts[StatusError], "created_ids": ins.Created(), "created_households": ins.Households()})
 }
 
 // rowError names the file row of an error met while writing (it should not happen after the

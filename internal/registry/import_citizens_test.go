@@ -21,7 +21,7 @@ import (
 
 // setup makes a database with two villages in Ba Đình (00004) and one in Ngọc Hà (00008),
 // and one person registered in Ngọc Hà.
-func setup(t *testing.T) (*registry.Service, map[string]int64) {
+func setup(t testing.TB) (*registry.Service, map[string]int64) {
 	t.Helper()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "test"})
 	db := testdb.Open(t, nil)

@@ -14,6 +14,12 @@ ALTER TABLE citizens ADD COLUMN erased_at TIMESTAMP;
 ALTER TABLE citizens ADD COLUMN sort_key BLOB NOT NULL DEFAULT x'';
 CREATE INDEX citizens_sort ON citizens (commune_code, sort_key);
 CREATE INDEX citizens_village_sort ON citizens (commune_code, village_id, sort_key);
+-- Superseded: names are found through citizen_name_tokens, and a village's people through the
+-- index above or, for a collector's villages, the one-column index below. Fewer indexes make a
+-- roster import faster.
+DROP INDEX citizens_name;
+DROP INDEX citizens_village;
+CREATE INDEX citizens_village ON citizens (village_id);
 
 -- citizen_name_tokens holds each word of a person's folded name (no accents, đ→d), so that a
 -- search by the beginnings of words ("dang van d") is an index range per word, not a scan.
