@@ -16,7 +16,9 @@ const (
 var ConsentMethods = []ConsentMethod{ConsentPaper, ConsentSpoken, ConsentOnline}
 
 // Valid tells whether m is a known method.
-func (m ConsentMethod) Valid() bool { return m == ConsentOnline || m == ConsentPaper || m == ConsentSpoken }
+func (m ConsentMethod) Valid() bool {
+	return m == ConsentOnline || m == ConsentPaper || m == ConsentSpoken
+}
 
 // ConsentText is one version of the text a person agrees to; a new version is a new entry,
 // never an edit, so every record points at the words that were agreed to.

@@ -45,7 +45,9 @@ type ErrRegisteredElsewhere struct {
 	CommuneName string
 }
 
-func (e *ErrRegisteredElsewhere) Error() string { return "registry: registered in commune " + e.Existing.CommuneCode }
+func (e *ErrRegisteredElsewhere) Error() string {
+	return "registry: registered in commune " + e.Existing.CommuneCode
+}
 
 // Unwrap makes the error a conflict on the ID field for the pages.
 func (e *ErrRegisteredElsewhere) Unwrap() error {

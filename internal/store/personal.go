@@ -18,11 +18,11 @@ type Residence struct {
 
 // Membership is one period in a household, clan line, work unit or association branch.
 type Membership struct {
-	Kind     string // "household", "work_unit", "branch"
-	ID       int64  // the household, unit or branch
-	Role     string // relation, position
-	StartOn  string
-	EndOn    string
+	Kind    string // "household", "work_unit", "branch"
+	ID      int64  // the household, unit or branch
+	Role    string // relation, position
+	StartOn string
+	EndOn   string
 }
 
 // PersonalData is everything held about one person, for the right of access.
@@ -165,4 +165,3 @@ func (tx *Tx) EraseCitizen(ctx context.Context, citizenID int64) error {
 	return tx.record(ctx, Change{Action: "citizen.erase", Entity: "citizen", EntityID: citizenID, Place: CitizenPlace(c),
 		After: map[string]any{"accounts_closed": len(accounts)}})
 }
-

@@ -213,4 +213,3 @@ func (tx *Tx) TakePendingImport(ctx context.Context, id, userID int64, kind stri
 	}
 	return p, nil
 }
-

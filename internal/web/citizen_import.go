@@ -24,7 +24,7 @@ type CitizenImportView struct {
 	Villages []village.Village
 	Preview  *registry.CitizenImport
 	Rows     []registry.CitizenImportRow // the rows shown: every problem row and the first others
-	Hidden   int                          // rows not shown
+	Hidden   int                         // rows not shown
 	Fields   []string
 	problems func(registry.CitizenImportRow) string
 }
