@@ -560,3 +560,24 @@ func testLog() io.Writer {
 	}
 	return io.Discard
 }
+
+// TestCitizenEditKeepsTheMaskedID checks that saving the edit form, whose ID field stays empty
+// while the ID is masked, does not erase the person's ID.
+func TestCitizenEditKeepsTheMaskedID(t *testing.T) {
+	f := newFixture(t)
+	before, err := f.db.Citizen(context.Background(), f.ownCitizen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"full_name": {before.FullName + " Con"}, "national_id": {""}, "birth_date": {before.BirthDate[8:10] + "/" + before.BirthDate[5:7] + "/" + before.BirthDate[:4]},
+		"gender": {string(before.Gender)}, "target_group": {string(before.TargetGroup)}}
+	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/citizens/%d", f.srv.URL, f.ownCitizen), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res := f.do(t, "commune_officer", req); res.status != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.status)
+	}
+	after, _ := f.db.Citizen(context.Background(), f.ownCitizen)
+	if after.NationalID != before.NationalID || after.FullName != before.FullName+" Con" {
+		t.Fatalf("after saving: ID %q (was %q), name %q", after.NationalID, before.NationalID, after.FullName)
+	}
+}

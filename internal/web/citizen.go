@@ -430,6 +430,12 @@ func (s *Server) citizenUpdate(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r, citizenFields...)
 	next, es := citizenFromForm(f)
 	next.ID = c.ID
+	if next.NationalID == "" { // the form leaves the ID empty (masked) unless it is being corrected
+		next.NationalID = c.NationalID
+	}
+	if next.LegacyID == "" {
+		next.LegacyID = c.LegacyID
+	}
 	err := es.Err()
 	if err == nil {
 		_, err = s.registry.Update(r.Context(), principal(r), next)
