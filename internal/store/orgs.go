@@ -440,6 +440,9 @@ func (db *DB) ClanHousehold(ctx context.Context, id int64) (ClanHousehold, error
 // FindHousehold finds a household of a commune by its household number (households.code) or,
 // when no household has that number, by its id.
 func (db *DB) FindHousehold(ctx context.Context, communeCode, key string) (Household, error) {
+	if key == "" { // many households have no number: an empty key finds none of them
+		return Household{}, fault.ErrNotFound
+	}
 	h, err := scanHousehold(db.r().queryRow(ctx, "SELECT "+householdColumns+" FROM households h WHERE h.commune_code = ? AND h.code = ? ORDER BY h.id LIMIT 1", communeCode, key))
 	if !errors.Is(err, fault.ErrNotFound) {
 		return h, err

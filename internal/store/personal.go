@@ -129,6 +129,16 @@ func (tx *Tx) EraseCitizen(ctx context.Context, citizenID int64) error {
 		[]byte{}, tx.now, tx.now, citizenID); err != nil {
 		return fmt.Errorf("store: erase citizen: %w", err)
 	}
+	// Memberships end today: an erased person is no longer staff or a member of a branch.
+	for _, q := range []string{"UPDATE work_unit_staff SET end_on = ? WHERE citizen_id = ? AND end_on IS NULL",
+		"UPDATE branch_members SET end_on = ? WHERE citizen_id = ? AND end_on IS NULL"} {
+		if _, err := tx.exec(ctx, q, tx.Today(), citizenID); err != nil {
+			return fmt.Errorf("store: erase memberships: %w", err)
+		}
+	}
+	if _, err := tx.exec(ctx, "UPDATE citizens SET work_unit_id = NULL WHERE id = ?", citizenID); err != nil {
+		return fmt.Errorf("store: erase employer: %w", err)
+	}
 	if _, err := tx.exec(ctx, "DELETE FROM citizen_name_tokens WHERE citizen_id = ?", citizenID); err != nil {
 		return fmt.Errorf("store: erase name tokens: %w", err)
 	}

@@ -154,7 +154,7 @@ func (tx *Tx) DeleteVillage(ctx context.Context, id int64) error {
 	}
 	var uses int
 	if err := tx.queryRow(ctx, `SELECT (SELECT count(*) FROM citizens WHERE village_id = ?) + (SELECT count(*) FROM households WHERE village_id = ?)
-		+ (SELECT count(*) FROM grants WHERE village_id = ?)`, id, id, id).Scan(&uses); err != nil {
+		+ (SELECT count(*) FROM grants WHERE village_id = ?) + (SELECT count(*) FROM branches WHERE village_id = ?)`, id, id, id, id).Scan(&uses); err != nil {
 		return fmt.Errorf("store: village uses: %w", err)
 	}
 	if uses > 0 {

@@ -127,6 +127,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatalf("no people in the neighbouring village: %v", err)
 	}
 	f.foreignCitizen, f.foreignCitizenName, f.eraseTarget = foreign[0].ID, foreign[0].FullName, foreign[1].ID
+	seedOrgs(t, f)
 	body := f.get(t, "admin", "/").body
 	i := strings.Index(body, "/static/app.")
 	f.cssURL = body[i : i+strings.Index(body[i:], `"`)]
@@ -348,7 +349,7 @@ func multipartBody(fields map[string]string, fileName string, content []byte) (s
 // commune officer of the neighbouring ward, checking the status and that no foreign data shows.
 func TestAccess(t *testing.T) {
 	f := newFixture(t)
-	cases := accessCases(f)
+	cases := append(accessCases(f), orgAccessCases(f)...)
 	covered := map[string]bool{"POST /login": true, "POST /logout": true} // tested in TestLoginLogout
 	for _, c := range cases {
 		covered[c.pattern] = true

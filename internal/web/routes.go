@@ -41,7 +41,7 @@ func (s *Server) Routes() []Route {
 }
 
 func (s *Server) routeTable() []route {
-	return []route{
+	return append([]route{
 		{"GET /healthz", "", s.healthz},
 		{"GET /readyz", "", s.readyz},
 		{"GET /metrics", "", s.metrics.handler().ServeHTTP},
@@ -98,5 +98,5 @@ func (s *Server) routeTable() []route {
 		{"GET /units/{era}/{code}", auth.PermViewUnits, s.unitShow},
 
 		{"GET /audit", auth.PermViewAudit, s.auditList},
-	}
+	}, s.orgRoutes()...)
 }
