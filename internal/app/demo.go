@@ -129,6 +129,14 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 						if err := tx.CreateCitizen(ctx, &c); err != nil {
 							return err
 						}
+						// Consent collected on paper by the village, as most registrations are.
+						consent := people.Consent{TextVersion: people.CurrentConsentText().Version, Method: people.ConsentPaper, GivenBy: c.FullName}
+						if age < 18 {
+							consent.GivenBy = "Cha mẹ của " + c.FullName // a parent consents for a minor
+						}
+						if err := tx.RecordConsent(ctx, c, &consent); err != nil {
+							return err
+						}
 						if citizenID == 0 && v.ID == collectorVillage && m.Relation == demo.RelationHead && age >= 18 {
 							citizenID, citizenLogin = c.ID, c.NationalID
 						}
