@@ -116,3 +116,7 @@ func FieldErrors(err error) Errors {
 	}
 	return nil
 }
+
+// Key is a message argument that is itself a catalog key, translated in place: a value such as
+// a gender code reads as "nam" or "male" in the message, not as "M".
+type Key string

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
+
+	"hoctap/internal/fault"
 )
 
 //go:embed catalog/*.json
@@ -93,7 +95,11 @@ func (c *Catalogs) T(lang, key string, args ...any) string {
 		return msg
 	}
 	for i, a := range args {
-		msg = strings.ReplaceAll(msg, "{"+strconv.Itoa(i)+"}", Format(lang, a))
+		v := Format(lang, a)
+		if k, ok := a.(fault.Key); ok {
+			v = c.T(lang, string(k))
+		}
+		msg = strings.ReplaceAll(msg, "{"+strconv.Itoa(i)+"}", v)
 	}
 	return msg
 }

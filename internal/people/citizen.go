@@ -176,7 +176,12 @@ func (c *Citizen) Validate(today time.Time) (warnings fault.Errors, err error) {
 			c.NationalID = id.Number
 			if cerr := CheckIDAgainst(id, c.BirthYear, c.Gender); cerr != nil {
 				for _, e := range unjoin(cerr) {
-					if errors.As(e, &ie) {
+					if !errors.As(e, &ie) {
+						continue
+					}
+					if ie.Code == CodeIDGenderMismatch { // shown as "nam"/"nữ", not as codes
+						es.Add("national_id", ie.Code, fault.Key("gender.lower."+ie.Value), fault.Key("gender.lower."+ie.Other))
+					} else {
 						es.Add("national_id", ie.Code, ie.Value, ie.Other)
 					}
 				}

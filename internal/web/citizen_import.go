@@ -23,14 +23,16 @@ type CitizenImportView struct {
 	Communes []CommuneOption
 	Villages []village.Village
 	Preview  *registry.CitizenImport
-	Rows     []registry.CitizenImportRow // the rows shown: every problem row and the first others
-	Hidden   int                         // rows not shown
+	Rows     []PreviewRow // the rows shown: every problem row and the first others
+	Hidden   int          // rows not shown
 	Fields   []string
-	problems func(registry.CitizenImportRow) string
 }
 
-// Problems describes a row's errors and warnings with their columns.
-func (v CitizenImportView) Problems(row registry.CitizenImportRow) string { return v.problems(row) }
+// PreviewRow is a roster row with its problems written out, naming their columns.
+type PreviewRow struct {
+	registry.CitizenImportRow
+	Problems string
+}
 
 // Mapped is the field a column provides, "" when none.
 func (v CitizenImportView) Mapped(i int) string {
@@ -70,12 +72,6 @@ func (s *Server) citizenImportView(r *http.Request) CitizenImportView {
 	p := principal(r)
 	view := CitizenImportView{Base: s.base(r, "import.citizens.title"), Communes: s.managedCommunes(p, auth.PermImportCitizens), Fields: registry.ImportFieldNames()}
 	view.Villages, _ = s.db.ListVillages(r.Context(), store.VillageFilter{Scope: p.Scope(auth.PermImportCitizens)})
-	view.problems = func(row registry.CitizenImportRow) string {
-		if view.Preview == nil {
-			return ""
-		}
-		return s.rowProblems(view.Base, *view.Preview, row)
-	}
 	return view
 }
 
@@ -90,7 +86,7 @@ func (s *Server) showCitizenPreview(w http.ResponseWriter, r *http.Request, view
 	others := 0
 	for _, row := range imp.Rows {
 		if len(row.Errors) > 0 || len(row.Warnings) > 0 || others < previewShown {
-			view.Rows = append(view.Rows, row)
+			view.Rows = append(view.Rows, PreviewRow{CitizenImportRow: row, Problems: s.rowProblems(view.Base, imp, row)})
 			if len(row.Errors) == 0 && len(row.Warnings) == 0 {
 				others++
 			}

@@ -146,7 +146,11 @@ func (s *Server) base(r *http.Request, titleKey string) Base {
 	if b.Principal != nil {
 		for _, n := range navItems {
 			if b.Principal.Can(n.perm) {
-				cur := n.href == r.URL.Path || (n.href != "/" && strings.HasPrefix(r.URL.Path, n.href+"/"))
+				path := r.URL.Path
+				if strings.HasPrefix(path, "/households/") { // a household is part of the people section
+					path = "/citizens/"
+				}
+				cur := n.href == path || (n.href != "/" && strings.HasPrefix(path, n.href+"/"))
 				b.Nav = append(b.Nav, NavItem{Href: n.href, Label: b.T(n.label), Current: cur})
 			}
 		}
