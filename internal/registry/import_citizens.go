@@ -421,8 +421,8 @@ func (s *Service) parseCitizenRow(row sheet.Row, cols map[string]int, villages m
 		}
 		id, restored, ok := sheet.ParseNationalIDCell(idText)
 		switch {
-		case !ok && len(strings.TrimSpace(idText)) == 9:
-			c.LegacyID = strings.TrimSpace(idText) // a 9-digit CMND in the ID column
+		case ok && len(id) == 9:
+			c.LegacyID = id // a 9-digit CMND in the ID column
 			ir.problem(true, "national_id", "import.id.legacy_moved")
 		case !ok:
 			ir.problem(false, "national_id", "import.id.unreadable", idText)

@@ -6,7 +6,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -65,10 +64,9 @@ func FuzzOpenCSV(f *testing.F) {
 }
 
 func FuzzOpenXLSX(f *testing.F) {
-	f.Add(xlsxBytes(f, func(x *excelize.File) {
-		must(f, x.SetSheetRow("Sheet1", "A1", &[]any{"STT", "Họ và tên", 1234567890, time.Date(1990, 3, 15, 0, 0, 0, 0, time.UTC)}))
-		must(f, x.MergeCell("Sheet1", "A1", "B2"))
-	}))
+	// Small seeds: Go minimises every new input for up to -fuzzminimizetime (60 s by
+	// default), so big seeds (an excelize-made file is 6 KB) leave a 20 s run no time to fuzz.
+	f.Add(zipBytes(f, withStylesAndStrings(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>32947</v></c><c r="C1" s="2"><v>1234567890</v></c></row></sheetData><mergeCells count="1"><mergeCell ref="A1:A2"/></mergeCells></worksheet>`)...))
 	f.Add(zipBytes(f, minimalParts(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Họ &amp; tên</t></is></c><c r="B1"><v>32947</v></c></row></sheetData><mergeCells><mergeCell ref="A1:C3"/></mergeCells></worksheet>`)...))
 	f.Add(zipBytes(f, minimalParts(`<x:worksheet><x:sheetData><x:row><x:c><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>`)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -83,11 +81,16 @@ func FuzzXLSXSheetXML(f *testing.F) {
 	f.Add(`<worksheet><sheetData><row><c t="inlineStr"><is><r><t>a</t></r><rPh><t>b</t></rPh></is></c></row><row r="3"/></sheetData></worksheet>`)
 	f.Add(`<!DOCTYPE x [<!ENTITY a "b">]><worksheet><sheetData><row r="2"><c r="XFD2"><v>1e308</v></c><c r="A2" t="b"><v>1</v></c><c t="d"><v>2024-02-30</v></c></row></sheetData></worksheet>`)
 	f.Fuzz(func(t *testing.T, sheet string) {
-		parts := minimalParts(sheet)
-		parts = append(parts, [2]string{"xl/sharedStrings.xml", `<sst><si><t>Nguyễn</t></si></sst>`},
-			[2]string{"xl/styles.xml", `<styleSheet><numFmts><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>`})
-		drain(t, "f.xlsx", zipBytes(t, parts...))
+		drain(t, "f.xlsx", zipBytes(t, withStylesAndStrings(sheet)...))
 	})
+}
+
+// withStylesAndStrings adds a shared string table and styles (General, a date, a
+// zero-padded ID) to minimalParts.
+func withStylesAndStrings(sheet string) [][2]string {
+	return append(minimalParts(sheet),
+		[2]string{"xl/sharedStrings.xml", `<sst><si><t>Nguyễn</t></si><si><r><t>Văn </t></r><r><t>Đức</t></r></si></sst>`},
+		[2]string{"xl/styles.xml", `<styleSheet><numFmts><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/><numFmt numFmtId="165" formatCode="000000000000"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs></styleSheet>`})
 }
 
 func FuzzFromLegacy(f *testing.F) {

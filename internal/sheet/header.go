@@ -30,11 +30,11 @@ const HeaderSearchRows = 30
 
 // Header error keys.
 const (
-	// ErrNoHeader: no row among the first HeaderSearchRows matches any field.
-	ErrNoHeader = "sheet.no_header"
-	// ErrHeaderMissing: the best header row lacks required columns; Args are the file
+	// KeyNoHeader: no row among the first HeaderSearchRows matches any field.
+	KeyNoHeader = "sheet.no_header"
+	// KeyHeaderMissing: the best header row lacks required columns; Args are the file
 	// row number and the missing columns' first header texts, joined by ", ".
-	ErrHeaderMissing = "sheet.header_missing"
+	KeyHeaderMissing = "sheet.header_missing"
 )
 
 // MatchHeader finds the header row among the first HeaderSearchRows rows: the one that
@@ -75,9 +75,9 @@ func MatchHeader(rows []Row, fields []Field) (Header, error) {
 	}
 	if best == nil {
 		if bestAny == nil || bestAny.score == 0 {
-			return Header{}, fault.New(fault.Invalid, ErrNoHeader, HeaderSearchRows)
+			return Header{}, fault.New(fault.Invalid, KeyNoHeader, HeaderSearchRows)
 		}
-		return Header{}, fault.New(fault.Invalid, ErrHeaderMissing, rows[bestAny.row].Number, strings.Join(bestAny.missing, ", "))
+		return Header{}, fault.New(fault.Invalid, KeyHeaderMissing, rows[bestAny.row].Number, strings.Join(bestAny.missing, ", "))
 	}
 	h := Header{Row: best.row, Columns: best.columns, Titles: best.titles}
 	for c, t := range best.titles {
@@ -150,7 +150,7 @@ func matchHeaderRow(parent *Row, child Row, fields []Field, syn []map[string]boo
 			}
 		}
 	}
-	for i, fl := range fields {
+	for _, fl := range fields {
 		if _, ok := cand.columns[fl.Name]; fl.Required && !ok {
 			name := fl.Name
 			if len(fl.Synonyms) > 0 {
@@ -158,7 +158,6 @@ func matchHeaderRow(parent *Row, child Row, fields []Field, syn []map[string]boo
 			}
 			cand.missing = append(cand.missing, name)
 		}
-		_ = i
 	}
 	return cand
 }

@@ -9,25 +9,25 @@ import (
 
 func TestFoldHeader(t *testing.T) {
 	tests := map[string]string{
-		"Họ và tên":                    "ho va ten",
-		"HỌ VÀ TÊN (*)":                "ho va ten",
-		"Họ và tên:":                   "ho va ten",
-		"  Họ   và\ntên  ":             "ho va ten",
-		"Số CCCD/CMND (*):":            "so cccd cmnd",
-		"CMND / CCCD":                  "cmnd cccd",
-		"Ngày sinh (dd/mm/yyyy)":       "ngay sinh",
-		"Ngày sinh [ngày/tháng/năm]":   "ngay sinh",
-		"Số định danh cá nhân":         "so dinh danh ca nhan",
-		"Thôn/Tổ dân phố":              "thon to dan pho",
-		"STT.":                         "stt",
-		"Đặng Văn Đức":                 "dang van duc",
-		"Ðịa chỉ":                      "dia chi", // Icelandic eth, as bad converters write Đ
-		"Quan hệ với chủ hộ*":          "quan he voi chu ho",
-		"Ghi chú (nếu có":              "ghi chu",
-		"Năm sinh\u00a0":               "nam sinh",
-		"Ho va ten":                    "ho va ten",
+		"Họ và tên":                     "ho va ten",
+		"HỌ VÀ TÊN (*)":                 "ho va ten",
+		"Họ và tên:":                    "ho va ten",
+		"  Họ   và\ntên  ":              "ho va ten",
+		"Số CCCD/CMND (*):":             "so cccd cmnd",
+		"CMND / CCCD":                   "cmnd cccd",
+		"Ngày sinh (dd/mm/yyyy)":        "ngay sinh",
+		"Ngày sinh [ngày/tháng/năm]":    "ngay sinh",
+		"Số định danh cá nhân":          "so dinh danh ca nhan",
+		"Thôn/Tổ dân phố":               "thon to dan pho",
+		"STT.":                          "stt",
+		"Đặng Văn Đức":                  "dang van duc",
+		"Ðịa chỉ":                       "dia chi", // Icelandic eth, as bad converters write Đ
+		"Quan hệ với chủ hộ*":           "quan he voi chu ho",
+		"Ghi chú (nếu có":               "ghi chu",
+		"Năm sinh\u00a0":                "nam sinh",
+		"Ho va ten":                     "ho va ten",
 		"Nghề nghiệp (nhóm 1, 2, 3, 4)": "nghe nghiep",
-		"":                             "",
+		"":                              "",
 	}
 	for in, want := range tests {
 		if got := FoldHeader(in); got != want {
@@ -130,12 +130,12 @@ func TestMatchHeader(t *testing.T) {
 				[]string{"DANH SÁCH"},
 				[]string{"STT", "Họ và tên", "Ngày sinh"},
 			),
-			err: ErrHeaderMissing,
+			err: KeyHeaderMissing,
 		},
 		{
 			name: "no header at all",
 			rows: rowsOf([]string{"1", "2", "3"}, []string{"a", "b"}),
-			err:  ErrNoHeader,
+			err:  KeyNoHeader,
 		},
 	}
 	for _, tt := range tests {

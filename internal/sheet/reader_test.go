@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -496,6 +497,30 @@ func TestZipBomb(t *testing.T) {
 			}
 		})
 	}
+	t.Run("declared sizes that wrap the sum around", func(t *testing.T) {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for i, size := range []uint64{100, 1<<64 - 50} {
+			w, err := zw.CreateRaw(&zip.FileHeader{Name: fmt.Sprintf("xl/part%d.xml", i), Method: zip.Store, UncompressedSize64: size})
+			must(t, err)
+			w.Write([]byte("x"))
+		}
+		must(t, zw.Close())
+		if _, err := Read("wrap.xlsx", b.Bytes(), DefaultLimits); faultKey(err) != KeyTooLarge {
+			t.Errorf("error %v, want %s", err, KeyTooLarge)
+		}
+	})
+	t.Run("capReader stops at the limit", func(t *testing.T) {
+		for _, tc := range []struct {
+			size int
+			ok   bool
+		}{{99, true}, {100, true}, {101, false}} {
+			_, err := io.ReadAll(&capReader{r: bytes.NewReader(make([]byte, tc.size)), n: 100})
+			if (err == nil) != tc.ok {
+				t.Errorf("%d bytes with a limit of 100: %v", tc.size, err)
+			}
+		}
+	})
 	t.Run("real inflate is refused by the token limit", func(t *testing.T) {
 		// A sheet within MaxUnzipSize whose single cell is 64 MiB: refused while streaming.
 		data := bombXLSX(t, 64<<20, 0)

@@ -85,7 +85,7 @@ type Warning struct {
 	Args []any
 }
 
-// Fault keys of the reader (besides the ErrDate… and header keys).
+// Fault keys of the reader, besides the KeyDate… and header keys.
 const (
 	// KeyLegacyEncoding is the warning that text was converted; Args: file, encoding name.
 	KeyLegacyEncoding = "sheet.legacy_encoding"

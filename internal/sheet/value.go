@@ -45,18 +45,18 @@ func (d Date) Time() time.Time {
 
 // Date parse error keys, one per thing the user has to fix.
 const (
-	// ErrDateEmpty: the cell is blank.
-	ErrDateEmpty = "sheet.date.empty"
-	// ErrDateFormat: not a date in any form the reader knows.
-	ErrDateFormat = "sheet.date.format"
-	// ErrDateMonth: the month is not 1–12 (often a month/day swap: 03/15/1990).
-	ErrDateMonth = "sheet.date.month"
-	// ErrDateImpossible: the day does not exist in that month (31/02/1990, 29/02/1991).
-	ErrDateImpossible = "sheet.date.impossible"
-	// ErrDateYear: the year is outside 1800–2199.
-	ErrDateYear = "sheet.date.year"
-	// ErrDateSerial: a number outside the range of plausible Excel date serials.
-	ErrDateSerial = "sheet.date.serial"
+	// KeyDateEmpty: the cell is blank.
+	KeyDateEmpty = "sheet.date.empty"
+	// KeyDateFormat: not a date in any form the reader knows.
+	KeyDateFormat = "sheet.date.format"
+	// KeyDateMonth: the month is not 1–12 (often a month/day swap: 03/15/1990).
+	KeyDateMonth = "sheet.date.month"
+	// KeyDateImpossible: the day does not exist in that month (31/02/1990, 29/02/1991).
+	KeyDateImpossible = "sheet.date.impossible"
+	// KeyDateYear: the year is outside 1800–2199.
+	KeyDateYear = "sheet.date.year"
+	// KeyDateSerial: a number outside the range of plausible Excel date serials.
+	KeyDateSerial = "sheet.date.serial"
 )
 
 // Plausible ranges. Why 80,000: serial 80,000 is 2119-01-10; anything larger in a date
@@ -78,7 +78,7 @@ func ParseDate(s string, today time.Time) (Date, error) {
 	t := strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
 	t = strings.TrimPrefix(t, "'") // Excel's "store as text" marker, kept by some exports
 	if t == "" {
-		return Date{}, dateErr(ErrDateEmpty, s)
+		return Date{}, dateErr(KeyDateEmpty, s)
 	}
 	t = stripTime(t)
 	if isNumber(t) {
@@ -86,7 +86,7 @@ func ParseDate(s string, today time.Time) (Date, error) {
 		if len(ip) == 4 && strings.Trim(fp, "0") == "" {
 			y, _ := strconv.Atoi(ip)
 			if y < minYear || y > maxYear {
-				return Date{}, dateErr(ErrDateYear, s)
+				return Date{}, dateErr(KeyDateYear, s)
 			}
 			return Date{Year: y}, nil
 		}
@@ -100,12 +100,12 @@ func ParseDate(s string, today time.Time) (Date, error) {
 		}
 	}
 	if sep == 0 {
-		return Date{}, dateErr(ErrDateFormat, s)
+		return Date{}, dateErr(KeyDateFormat, s)
 	}
 	parts := strings.Split(t, string(sep))
 	for _, p := range parts {
 		if p == "" || strings.Trim(p, "0123456789") != "" {
-			return Date{}, dateErr(ErrDateFormat, s)
+			return Date{}, dateErr(KeyDateFormat, s)
 		}
 	}
 	num := func(i int) int { n, _ := strconv.Atoi(parts[i]); return n }
@@ -125,10 +125,10 @@ func ParseDate(s string, today time.Time) (Date, error) {
 	case len(parts) == 2 && len(parts[0]) == 4 && len(parts[1]) <= 2:
 		d = Date{Year: num(0), Month: num(1)}
 	default:
-		return Date{}, dateErr(ErrDateFormat, s)
+		return Date{}, dateErr(KeyDateFormat, s)
 	}
 	if len(parts) == 3 && d.Day == 0 {
-		return Date{}, dateErr(ErrDateImpossible, s) // "0/3/1990"
+		return Date{}, dateErr(KeyDateImpossible, s) // "0/3/1990"
 	}
 	if err := checkDate(d, s); err != nil {
 		return Date{}, err
@@ -148,11 +148,11 @@ func laterThan(d Date, today time.Time) bool {
 func checkDate(d Date, s string) error {
 	switch {
 	case d.Year < minYear || d.Year > maxYear:
-		return dateErr(ErrDateYear, s)
+		return dateErr(KeyDateYear, s)
 	case d.Month < 1 || d.Month > 12:
-		return dateErr(ErrDateMonth, s)
+		return dateErr(KeyDateMonth, s)
 	case d.Day != 0 && (d.Day < 1 || d.Day > daysIn(d.Month, d.Year)):
-		return dateErr(ErrDateImpossible, s)
+		return dateErr(KeyDateImpossible, s)
 	}
 	return nil
 }
@@ -193,14 +193,14 @@ func ParseSerialDate(raw string) (Date, error) {
 func parseSerial(t, s string) (Date, error) {
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil || math.IsNaN(v) {
-		return Date{}, dateErr(ErrDateFormat, s)
+		return Date{}, dateErr(KeyDateFormat, s)
 	}
 	if v < 1 || v >= maxSerial+1 {
-		return Date{}, dateErr(ErrDateSerial, s)
+		return Date{}, dateErr(KeyDateSerial, s)
 	}
 	d, err := serialToDate(int(math.Floor(v)))
 	if err != nil {
-		return Date{}, dateErr(ErrDateImpossible, s)
+		return Date{}, dateErr(KeyDateImpossible, s)
 	}
 	return d, nil
 }

@@ -37,27 +37,27 @@ func TestParseDate(t *testing.T) {
 		{"1", Date{1900, 1, 1}, ""},
 		{"59", Date{1900, 2, 28}, ""},
 		{"61", Date{1900, 3, 1}, ""},
-		{"60", Date{}, ErrDateImpossible}, // Excel's 29/02/1900
-		{"80001", Date{}, ErrDateSerial},
-		{"0", Date{}, ErrDateSerial},
-		{"", Date{}, ErrDateEmpty},
-		{"  ", Date{}, ErrDateEmpty},
-		{"31/02/1990", Date{}, ErrDateImpossible},
-		{"29/02/1991", Date{}, ErrDateImpossible},
-		{"0/3/1990", Date{}, ErrDateImpossible},
-		{"03/15/1990", Date{}, ErrDateMonth}, // US order is not guessed
-		{"15/13/1990", Date{}, ErrDateMonth},
-		{"13/1990", Date{}, ErrDateMonth},
-		{"29/02/97", Date{}, ErrDateImpossible},
-		{"1799", Date{}, ErrDateYear},
-		{"15/03/0990", Date{}, ErrDateYear},
-		{"ngày 15", Date{}, ErrDateFormat},
-		{"15/03-1990", Date{}, ErrDateFormat},
-		{"15//1990", Date{}, ErrDateFormat},
-		{"1990-3-15-1", Date{}, ErrDateFormat},
-		{"-5", Date{}, ErrDateFormat},
-		{"1.2.3.4", Date{}, ErrDateFormat},
-		{"15/3/199", Date{}, ErrDateFormat},
+		{"60", Date{}, KeyDateImpossible}, // Excel's 29/02/1900
+		{"80001", Date{}, KeyDateSerial},
+		{"0", Date{}, KeyDateSerial},
+		{"", Date{}, KeyDateEmpty},
+		{"  ", Date{}, KeyDateEmpty},
+		{"31/02/1990", Date{}, KeyDateImpossible},
+		{"29/02/1991", Date{}, KeyDateImpossible},
+		{"0/3/1990", Date{}, KeyDateImpossible},
+		{"03/15/1990", Date{}, KeyDateMonth}, // US order is not guessed
+		{"15/13/1990", Date{}, KeyDateMonth},
+		{"13/1990", Date{}, KeyDateMonth},
+		{"29/02/97", Date{}, KeyDateImpossible},
+		{"1799", Date{}, KeyDateYear},
+		{"15/03/0990", Date{}, KeyDateYear},
+		{"ngày 15", Date{}, KeyDateFormat},
+		{"15/03-1990", Date{}, KeyDateFormat},
+		{"15//1990", Date{}, KeyDateFormat},
+		{"1990-3-15-1", Date{}, KeyDateFormat},
+		{"-5", Date{}, KeyDateFormat},
+		{"1.2.3.4", Date{}, KeyDateFormat},
+		{"15/3/199", Date{}, KeyDateFormat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -81,9 +81,9 @@ func TestParseSerialDate(t *testing.T) {
 		{"9498", Date{1926, 1, 1}, ""}, // a four-digit serial is a date here, not a year
 		{"45658", Date{2025, 1, 1}, ""},
 		{"32947.5", Date{1990, 3, 15}, ""},
-		{"60", Date{}, ErrDateImpossible},
-		{"abc", Date{}, ErrDateFormat},
-		{"-1", Date{}, ErrDateSerial},
+		{"60", Date{}, KeyDateImpossible},
+		{"abc", Date{}, KeyDateFormat},
+		{"-1", Date{}, KeyDateSerial},
 	}
 	for _, tt := range tests {
 		got, err := ParseSerialDate(tt.in)
@@ -114,9 +114,9 @@ func TestParseNationalIDCell(t *testing.T) {
 		{"001.234.567.890", "001234567890", false, true},
 		{"001-234-567-890", "001234567890", false, true},
 		{"'001234567890", "001234567890", false, true},
-		{"31234567890", "031234567890", true, true},   // Hải Phòng (031) typed as a number
-		{"1234567890", "001234567890", true, true},    // Hà Nội (001) typed as a number
-		{"1234567890.0", "001234567890", true, true},  // …and exported as text
+		{"31234567890", "031234567890", true, true},    // Hải Phòng (031) typed as a number
+		{"1234567890", "001234567890", true, true},     // Hà Nội (001) typed as a number
+		{"1234567890.0", "001234567890", true, true},   // …and exported as text
 		{"31234567890.00", "031234567890", true, true}, //
 		{"1.23456789012E+11", "123456789012", false, true},
 		{"3.1234567890E+10", "031234567890", true, true},

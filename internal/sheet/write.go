@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -188,26 +189,17 @@ func xlsxValue(kind ColumnKind, v any, st xlsxStyles) any {
 	return excelize.Cell{StyleID: st.text, Value: s}
 }
 
-// deref turns typed nil pointers into nil and pointers to values into the values.
+// deref turns nil pointers into nil and other pointers into what they point to, so that
+// a *time.Time or *string field can be passed as it is.
 func deref(v any) any {
-	switch p := v.(type) {
-	case *time.Time:
-		if p == nil {
-			return nil
-		}
-		return *p
-	case *Date:
-		if p == nil {
-			return nil
-		}
-		return *p
-	case *string:
-		if p == nil {
-			return nil
-		}
-		return *p
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer {
+		return v
 	}
-	return v
+	if rv.IsNil() {
+		return nil
+	}
+	return rv.Elem().Interface()
 }
 
 // textValue renders any value as the text an export shows.

@@ -72,7 +72,8 @@ func openXLSX(name string, data []byte, lim Limits) (*xlsxSource, error) {
 	files := make(map[string]*zip.File, len(zr.File))
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
-		if total > uint64(lim.MaxUnzipSize) {
+		// Each size is checked too, so that two huge sizes cannot wrap the sum around.
+		if f.UncompressedSize64 > uint64(lim.MaxUnzipSize) || total > uint64(lim.MaxUnzipSize) {
 			return nil, fault.New(fault.Invalid, KeyTooLarge, name, lim.MaxUnzipSize>>20)
 		}
 		files[strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/"))] = f
@@ -96,17 +97,50 @@ func openXLSX(name string, data []byte, lim Limits) (*xlsxSource, error) {
 	}
 	if f := files[sstPath]; f != nil {
 		if err := x.readSharedStrings(f); err != nil {
-			return nil, unreadable(name, err)
+			return nil, x.fail(err)
 		}
 	}
-	if x.merges, err = scanMerges(x.zf); err != nil {
-		return nil, unreadable(name, err)
+	if x.merges, err = scanMerges(x.zf, lim.MaxUnzipSize); err != nil {
+		return nil, x.fail(err)
 	}
 	if x.rc, err = x.zf.Open(); err != nil {
 		return nil, unreadable(name, err)
 	}
-	x.sc = newXMLScanner(x.rc, maxXMLToken)
+	x.sc = newXMLScanner(&capReader{r: x.rc, n: lim.MaxUnzipSize}, x.zf.UncompressedSize64, maxXMLToken)
 	return x, nil
+}
+
+// errPartTooLarge is returned by capReader.
+var errPartTooLarge = errors.New("part inflates past the size limit")
+
+// capReader fails once more than n bytes have been read. Why, when archive/zip already
+// holds each entry to its declared size: defence in depth, the sizes come from the attacker.
+type capReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.n < 0 {
+		return 0, errPartTooLarge
+	}
+	if int64(len(p)) > c.n+1 {
+		p = p[:c.n+1] // one byte more than allowed tells "at the limit" from "past it"
+	}
+	k, err := c.r.Read(p)
+	c.n -= int64(k)
+	if c.n < 0 {
+		return k, errPartTooLarge
+	}
+	return k, err
+}
+
+// fail turns an error met while reading the workbook into the reader's fault.
+func (x *xlsxSource) fail(err error) error {
+	if errors.Is(err, errPartTooLarge) {
+		return fault.New(fault.Invalid, KeyTooLarge, x.name, x.lim.MaxUnzipSize>>20)
+	}
+	return unreadable(x.name, err)
 }
 
 func (x *xlsxSource) close() error {
@@ -143,7 +177,7 @@ func readRels(f *zip.File, dir string) (map[string]relationship, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := newXMLScanner(bytes.NewReader(b), maxXMLToken)
+	sc := newXMLScanner(bytes.NewReader(b), uint64(len(b)), maxXMLToken)
 	for sc.next() != tokEOF {
 		if sc.kind == tokStart && sc.is("Relationship") && !strings.EqualFold(sc.attrString("TargetMode"), "External") {
 			target := strings.ReplaceAll(sc.attrString("Target"), `\`, "/")
@@ -193,7 +227,7 @@ func (x *xlsxSource) readWorkbook(files map[string]*zip.File) (sheet, styles, ss
 		return "", "", "", err
 	}
 	var first, firstVisible string
-	sc := newXMLScanner(bytes.NewReader(b), maxXMLToken)
+	sc := newXMLScanner(bytes.NewReader(b), uint64(len(b)), maxXMLToken)
 	for sc.next() != tokEOF {
 		if sc.kind != tokStart {
 			continue
@@ -241,7 +275,7 @@ func (x *xlsxSource) readStyles(f *zip.File) error {
 	custom := map[int]string{}
 	var xfIDs []int
 	inXfs := false
-	sc := newXMLScanner(bytes.NewReader(b), maxXMLToken)
+	sc := newXMLScanner(bytes.NewReader(b), uint64(len(b)), maxXMLToken)
 	for sc.next() != tokEOF {
 		switch {
 		case sc.kind == tokStart && sc.is("numFmt"):
@@ -279,7 +313,7 @@ func (x *xlsxSource) readSharedStrings(f *zip.File) error {
 		return err
 	}
 	defer rc.Close()
-	sc := newXMLScanner(rc, maxXMLToken)
+	sc := newXMLScanner(&capReader{r: rc, n: x.lim.MaxUnzipSize}, f.UncompressedSize64, maxXMLToken)
 	for sc.next() != tokEOF {
 		if sc.kind == tokStart && sc.is("si") {
 			if sc.self {
@@ -333,18 +367,29 @@ func readRichText(sc *xmlScanner, end string) string {
 // scanMerges reads the merged ranges of a worksheet. They come after the rows in the
 // XML, so this is a separate pass; it searches the bytes for "mergeCell" rather than
 // tokenising the whole sheet, which is several times faster.
-func scanMerges(f *zip.File) ([]cellRange, error) {
-	rc, err := f.Open()
+func scanMerges(f *zip.File, limit int64) ([]cellRange, error) {
+	zr, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
+	defer zr.Close()
+	rc := &capReader{r: zr, n: limit}
 	pat := []byte("mergeCell")
 	const context = 64 // bytes kept before a match, for a namespace prefix
 	var merges []cellRange
-	buf := make([]byte, 256<<10)
+	size := 256 << 10
+	if f.UncompressedSize64 < uint64(size) {
+		size = int(f.UncompressedSize64) + 1 // small sheets get small buffers
+	}
+	buf := make([]byte, size)
 	n := 0
 	for {
+		if n == len(buf) { // one tag fills the buffer
+			if len(buf) >= 256<<10 {
+				return nil, errTokenTooLarge
+			}
+			buf = append(buf, make([]byte, len(buf))...)
+		}
 		m, err := io.ReadFull(rc, buf[n:])
 		n += m
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
@@ -386,9 +431,6 @@ func scanMerges(f *zip.File) ([]cellRange, error) {
 			carry = max(off, n-len(pat)-context)
 		}
 		n = copy(buf, data[carry:])
-		if n == len(buf) {
-			return nil, errTokenTooLarge // one tag fills the buffer
-		}
 	}
 	slices.SortStableFunc(merges, func(a, b cellRange) int { return a.top - b.top })
 	return merges, nil
@@ -505,7 +547,7 @@ func (x *xlsxSource) next() (Row, bool, error) {
 
 func (x *xlsxSource) scanErr() error {
 	if err := x.sc.Err(); err != nil {
-		return unreadable(x.name, err)
+		return x.fail(err)
 	}
 	return unreadable(x.name, io.ErrUnexpectedEOF) // the sheet XML ends inside sheetData
 }
@@ -549,7 +591,7 @@ func (x *xlsxSource) readRow(num int) (Row, error) {
 			}
 			text, raw, err := x.readCell(typStr, style)
 			if err != nil {
-				return row, unreadable(x.name, fmt.Errorf("row %d: %w", num, err))
+				return row, x.fail(fmt.Errorf("row %d: %w", num, err))
 			}
 			if text == "" {
 				continue

@@ -52,8 +52,14 @@ var errTokenTooLarge = errors.New("xml token too large")
 // errXMLSyntax is returned for an unterminated tag, comment or CDATA section.
 var errXMLSyntax = errors.New("xml syntax error")
 
-func newXMLScanner(r io.Reader, maxToken int) *xmlScanner {
-	return &xmlScanner{r: r, buf: make([]byte, 64<<10), max: maxToken}
+// newXMLScanner reads XML from r; size is the part's size when known (0 if not), so that
+// small parts get small buffers.
+func newXMLScanner(r io.Reader, size uint64, maxToken int) *xmlScanner {
+	n := 64 << 10
+	if size > 0 && size < uint64(n) {
+		n = int(size) + 1
+	}
+	return &xmlScanner{r: r, buf: make([]byte, n), max: maxToken}
 }
 
 // more reads more data into buf, keeping the unread bytes; it reports whether any arrived.
