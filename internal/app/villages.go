@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"hoctap/internal/audit"
 	"hoctap/internal/fault"
@@ -31,18 +32,7 @@ func describe(err error) error {
 	} else {
 		return err
 	}
-	return fmt.Errorf("%s", joinLines(msgs))
-}
-
-func joinLines(s []string) string {
-	out := ""
-	for i, m := range s {
-		if i > 0 {
-			out += "; "
-		}
-		out += m
-	}
-	return out
+	return fmt.Errorf("%s", strings.Join(msgs, "; "))
 }
 
 // cmdVillages imports a village list for one commune from the command line, printing the same

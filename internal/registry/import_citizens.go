@@ -161,16 +161,9 @@ func (s *Service) PendingCitizenImport(ctx context.Context, by *auth.Principal, 
 func (s *Service) ConfirmCitizenImport(ctx context.Context, by *auth.Principal, pendingID int64) (CitizenImport, error) {
 	var imp CitizenImport
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		pending, err := tx.TakePendingImport(ctx, pendingID, by.UserID, "citizens")
+		pending, unit, err := s.takePending(ctx, tx, by, pendingID, "citizens", auth.PermImportCitizens)
 		if err != nil {
 			return err
-		}
-		unit, err := s.checkCommune(pending.CommuneCode)
-		if err != nil {
-			return err
-		}
-		if !by.CanAt(auth.PermImportCitizens, auth.Place{ProvinceCode: unit.ProvinceCode, CommuneCode: unit.Code}) {
-			return fault.ErrForbidden
 		}
 		var opt CitizenImportOptions
 		_ = json.Unmarshal([]byte(pending.Options), &opt)

@@ -257,16 +257,9 @@ func (s *Service) previewRows(ctx context.Context, p *ImportPreview, data []byte
 func (s *Service) ConfirmVillageImport(ctx context.Context, by *auth.Principal, pendingID int64) (ImportPreview, error) {
 	var p ImportPreview
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		pending, err := tx.TakePendingImport(ctx, pendingID, by.UserID, "villages")
+		pending, unit, err := s.takePending(ctx, tx, by, pendingID, "villages", auth.PermManageVillages)
 		if err != nil {
 			return err
-		}
-		unit, err := s.checkCommune(pending.CommuneCode)
-		if err != nil {
-			return err
-		}
-		if !by.CanAt(auth.PermManageVillages, auth.Place{ProvinceCode: unit.ProvinceCode, CommuneCode: unit.Code}) {
-			return fault.ErrForbidden
 		}
 		p = ImportPreview{FileName: pending.FileName, Commune: unit}
 		kind := village.Kind(pending.Options)
@@ -296,4 +289,21 @@ func createNewRows(ctx context.Context, tx *store.Tx, p ImportPreview) error {
 // line), in one transaction.
 func (s *Service) ImportVillages(ctx context.Context, p ImportPreview) error {
 	return s.DB.Write(ctx, func(tx *store.Tx) error { return createNewRows(ctx, tx, p) })
+}
+
+// takePending takes a user's pending import of a kind and checks that the user may still
+// import into its commune.
+func (s *Service) takePending(ctx context.Context, tx *store.Tx, by *auth.Principal, id int64, kind string, perm auth.Permission) (store.PendingImport, adminunit.Unit, error) {
+	pending, err := tx.TakePendingImport(ctx, id, by.UserID, kind)
+	if err != nil {
+		return pending, adminunit.Unit{}, err
+	}
+	unit, err := s.checkCommune(pending.CommuneCode)
+	if err != nil {
+		return pending, unit, err
+	}
+	if !by.CanAt(perm, auth.Place{ProvinceCode: unit.ProvinceCode, CommuneCode: unit.Code}) {
+		return pending, unit, fault.ErrForbidden
+	}
+	return pending, unit, nil
 }

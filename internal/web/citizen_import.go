@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -99,28 +98,16 @@ func (s *Server) showCitizenPreview(w http.ResponseWriter, r *http.Request, view
 
 func (s *Server) citizenImportPreview(w http.ResponseWriter, r *http.Request) {
 	view := s.citizenImportView(r)
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		view.Form = Form{Values: map[string]string{}, Errors: map[string]string{"file": view.T("import.too_large", maxUpload>>20)}}
-		s.render(w, r, http.StatusRequestEntityTooLarge, "citizen_import", view)
-		return
-	}
+	name, data, status, uerr := s.readUpload(w, r)
 	view.Form = newForm(r, "commune", "village", "consent_attested")
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		view.Form.Errors["file"] = view.T("import.file.required")
-		s.render(w, r, http.StatusUnprocessableEntity, "citizen_import", view)
-		return
-	}
-	defer file.Close()
-	data, err := io.ReadAll(file)
-	if err != nil {
-		s.fail(w, r, err)
+	if uerr != nil {
+		view.Form.Errors["file"] = view.Msg(*uerr)
+		s.render(w, r, status, "citizen_import", view)
 		return
 	}
 	opt := registry.CitizenImportOptions{ConsentAttested: view.Form.Get("consent_attested") == "1"}
 	opt.DefaultVillage, _ = strconv.ParseInt(view.Form.Get("village"), 10, 64)
-	imp, err := s.registry.PreviewCitizenImport(r.Context(), principal(r), view.Form.Get("commune"), hdr.Filename, data, opt)
+	imp, err := s.registry.PreviewCitizenImport(r.Context(), principal(r), view.Form.Get("commune"), name, data, opt)
 	if err != nil {
 		if fault.KindOf(err) != fault.Invalid {
 			s.fail(w, r, err)

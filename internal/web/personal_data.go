@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"hoctap/internal/pdf"
 	"hoctap/internal/people"
@@ -115,18 +116,7 @@ func (s *Server) personalDocument(b Base, pd store.PersonalData) pdf.Document {
 	}
 	doc.Sections = append(doc.Sections, pdf.Section{Heading: b.T("personal.history"), Table: hist})
 	if len(pd.Accounts) > 0 {
-		doc.Sections = append(doc.Sections, pdf.Section{Heading: b.T("personal.accounts"), Note: joinComma(pd.Accounts)})
+		doc.Sections = append(doc.Sections, pdf.Section{Heading: b.T("personal.accounts"), Note: strings.Join(pd.Accounts, ", ")})
 	}
 	return doc
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += ", "
-		}
-		out += x
-	}
-	return out
 }

@@ -226,6 +226,25 @@ type VillageImportView struct {
 // maxUpload bounds an uploaded list (a 200,000-row roster fits well under it).
 const maxUpload = 32 << 20
 
+// readUpload reads the file of an import form. A missing or too large file is returned as an
+// error for the "file" field, with the status to answer, for the caller to show on its page.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (string, []byte, int, *fault.Error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return "", nil, http.StatusRequestEntityTooLarge, fault.New(fault.Invalid, "import.too_large", maxUpload>>20)
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		return "", nil, http.StatusUnprocessableEntity, fault.New(fault.Invalid, "import.file.required")
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		return "", nil, http.StatusBadRequest, fault.New(fault.Invalid, "import.file.required")
+	}
+	return hdr.Filename, data, http.StatusOK, nil
+}
+
 func (s *Server) villageImportForm(w http.ResponseWriter, r *http.Request) {
 	f := Form{Values: map[string]string{"kind": string(village.KindThon)}, Errors: map[string]string{}}
 	s.render(w, r, http.StatusOK, "village_import", VillageImportView{Base: s.base(r, "import.villages.title"), Form: f,
@@ -235,30 +254,18 @@ func (s *Server) villageImportForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) villageImportPreview(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	view := VillageImportView{Base: s.base(r, "import.villages.title"), Communes: s.managedCommunes(p, auth.PermManageVillages), Kinds: village.Kinds}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		view.Form = Form{Values: map[string]string{}, Errors: map[string]string{"file": view.T("import.too_large", maxUpload>>20)}}
-		s.render(w, r, http.StatusRequestEntityTooLarge, "village_import", view)
-		return
-	}
+	name, data, status, uerr := s.readUpload(w, r)
 	view.Form = newForm(r, "commune", "kind")
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		view.Form.Errors["file"] = view.T("import.file.required")
-		s.render(w, r, http.StatusUnprocessableEntity, "village_import", view)
-		return
-	}
-	defer file.Close()
-	data, err := io.ReadAll(file)
-	if err != nil {
-		s.fail(w, r, err)
+	if uerr != nil {
+		view.Form.Errors["file"] = view.Msg(*uerr)
+		s.render(w, r, status, "village_import", view)
 		return
 	}
 	kind := village.Kind(view.Form.Get("kind"))
 	if !kind.Valid() {
 		kind = village.KindThon
 	}
-	preview, err := s.registry.PreviewVillageImport(r.Context(), p, view.Form.Get("commune"), hdr.Filename, data, kind)
+	preview, err := s.registry.PreviewVillageImport(r.Context(), p, view.Form.Get("commune"), name, data, kind)
 	if err != nil {
 		if k := fault.KindOf(err); k != fault.Invalid {
 			s.fail(w, r, err)
