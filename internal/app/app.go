@@ -153,6 +153,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	migrate := fs.Bool("migrate", false, "apply pending schema migrations before serving")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 	trustProxy := fs.Bool("trust-proxy", false, "take client addresses from X-Forwarded-For")
+	ethnicity := fs.Bool("collect-ethnicity", false, "show the ethnicity field (sensitive data: only where a report requires it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	accounts := account.New(db)
-	srv, err := web.New(web.Config{SecureCookies: *secure, TrustProxy: *trustProxy}, db, accounts, &registry.Service{DB: db, Units: units}, units, cat, log, reg)
+	srv, err := web.New(web.Config{SecureCookies: *secure, TrustProxy: *trustProxy, CollectEthnicity: *ethnicity}, db, accounts, &registry.Service{DB: db, Units: units}, units, cat, log, reg)
 	if err != nil {
 		return err
 	}

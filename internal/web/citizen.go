@@ -182,10 +182,11 @@ type CitizenFormView struct {
 	Warnings     []string
 	TransferFrom string // the commune where the ID is registered, when a transfer is offered
 	CanTransfer  bool
+	Ethnicity    bool // the deployment collects ethnicity
 }
 
 var citizenFields = []string{"village", "household", "new_household", "household_code", "full_name", "national_id", "legacy_id", "birth_date",
-	"gender", "phone", "email", "relation", "target_group", "consent_method", "consent_given_by"}
+	"gender", "phone", "email", "relation", "target_group", "consent_method", "consent_given_by", "ethnicity"}
 
 func (s *Server) citizenFormView(r *http.Request, f Form) (CitizenFormView, error) {
 	p := principal(r)
@@ -195,7 +196,7 @@ func (s *Server) citizenFormView(r *http.Request, f Form) (CitizenFormView, erro
 	}
 	text := people.CurrentConsentText()
 	view := CitizenFormView{Base: s.base(r, "citizens.new"), Form: f, Villages: vs, Relations: people.Relations, Groups: people.TargetGroups,
-		Methods: people.ConsentMethods, ConsentText: text.VI}
+		Methods: people.ConsentMethods, ConsentText: text.VI, Ethnicity: s.cfg.CollectEthnicity}
 	if view.Lang == "en" {
 		view.ConsentText = text.EN
 	}
@@ -260,6 +261,9 @@ func (s *Server) citizenCreate(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := newForm(r, citizenFields...)
 	c, es := citizenFromForm(f)
+	if s.cfg.CollectEthnicity {
+		c.Ethnicity = limitRunes(f.Get("ethnicity"), 50)
+	}
 	reg := registry.Registration{Citizen: c, NewHousehold: f.Get("new_household") == "1", HouseholdCode: f.Get("household_code"),
 		Consent: people.Consent{Method: people.ConsentMethod(f.Get("consent_method")), GivenBy: f.Get("consent_given_by")}}
 	reg.HouseholdID, _ = strconv.ParseInt(f.Get("household"), 10, 64)
@@ -341,6 +345,7 @@ type CitizenView struct {
 	CanUnmask bool
 	Unmasked  bool
 	Own       bool
+	Ethnicity bool
 }
 
 // ConsentRow is a consent as the person's page shows it.
@@ -369,7 +374,7 @@ func (s *Server) citizenShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := Form{Values: map[string]string{"full_name": c.FullName, "national_id": c.NationalID, "legacy_id": c.LegacyID, "birth_date": c.BirthDate,
-		"gender": string(c.Gender), "phone": c.Phone, "email": c.Email, "target_group": string(c.TargetGroup)}, Errors: map[string]string{}}
+		"gender": string(c.Gender), "phone": c.Phone, "email": c.Email, "target_group": string(c.TargetGroup), "ethnicity": c.Ethnicity}, Errors: map[string]string{}}
 	if c.BirthDate != "" {
 		f.Values["birth_date"] = (Base{}).Day(c.BirthDate)
 	} else if c.BirthYear != 0 {
@@ -386,7 +391,7 @@ func (s *Server) renderCitizen(w http.ResponseWriter, r *http.Request, status in
 	place := store.CitizenPlace(c)
 	view := CitizenView{Base: b, Citizen: c, Commune: s.communeName(c.CommuneCode), Form: f, Relations: people.Relations, Groups: people.TargetGroups,
 		CanManage: p.CanAt(auth.PermManageCitizens, place), CanErase: p.CanAt(auth.PermEraseCitizens, place),
-		CanUnmask: p.CanAt(auth.PermUnmaskIDs, place), Own: p.CanAt(auth.PermViewOwnRecord, place)}
+		CanUnmask: p.CanAt(auth.PermUnmaskIDs, place), Own: p.CanAt(auth.PermViewOwnRecord, place), Ethnicity: s.cfg.CollectEthnicity}
 	view.Unmasked = view.Own || (view.CanUnmask && r.URL.Query().Get("unmask") == "1")
 	names := map[int64]string{}
 	if c.VillageID != 0 {
@@ -430,6 +435,10 @@ func (s *Server) citizenUpdate(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r, citizenFields...)
 	next, es := citizenFromForm(f)
 	next.ID = c.ID
+	next.Ethnicity = c.Ethnicity
+	if s.cfg.CollectEthnicity {
+		next.Ethnicity = limitRunes(f.Get("ethnicity"), 50)
+	}
 	if next.NationalID == "" { // the form leaves the ID empty (masked) unless it is being corrected
 		next.NationalID = c.NationalID
 	}

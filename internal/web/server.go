@@ -21,6 +21,9 @@ type Config struct {
 	SecureCookies  bool     // set when served over HTTPS (behind a proxy that terminates TLS)
 	TrustProxy     bool     // take the client address from X-Forwarded-For
 	TrustedOrigins []string // extra origins allowed to POST (e.g. the public https name)
+	// CollectEthnicity shows the ethnicity field, marked sensitive. Off by default: the rules
+	// (programme-rules §8) collect it only when a reporting duty requires it.
+	CollectEthnicity bool
 }
 
 // Server holds the dependencies of the handlers.
