@@ -45,6 +45,9 @@ Usage:
   hoctap villages import --commune CODE FILE [--kind thon|to_dan_pho|…] [--dry-run] [--db URL]
   hoctap import citizens --commune CODE FILE [--village NAME] [--consent-collected] [--dry-run] [--db URL]
   hoctap export citizens --commune CODE [--format xlsx|csv] [-o FILE] [--unmask] [--db URL]
+  hoctap import staff --work-unit ID FILE [--dry-run] [--db URL]
+  hoctap import members --branch ID FILE [--dry-run] [--db URL]
+  hoctap import clan-households --clan ID FILE [--dry-run] [--db URL]
 
 The database is --db or $HOCTAP_DB: sqlite:PATH (default sqlite:hoctap.db) or postgres://USER@HOST:PORT/DB.
 `
@@ -74,7 +77,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "villages":
 		err = cmdVillages(ctx, args[1:], stdout)
 	case "import":
-		err = cmdImport(ctx, args[1:], stdout)
+		if len(args) > 1 && (args[1] == "staff" || args[1] == "members" || args[1] == "clan-households") {
+			err = cmdImportOrgs(ctx, args[1], args[2:], stdout)
+		} else {
+			err = cmdImport(ctx, args[1:], stdout)
+		}
 	case "export":
 		err = cmdExport(ctx, args[1:], stdout)
 	case "help", "-h", "--help":

@@ -350,7 +350,7 @@ func multipartBody(fields map[string]string, fileName string, content []byte) (s
 // commune officer of the neighbouring ward, checking the status and that no foreign data shows.
 func TestAccess(t *testing.T) {
 	f := newFixture(t)
-	cases := append(accessCases(f), orgAccessCases(f)...)
+	cases := append(append(accessCases(f), orgAccessCases(f)...), orgImportAccessCases(f)...)
 	covered := map[string]bool{"POST /login": true, "POST /logout": true} // tested in TestLoginLogout
 	for _, c := range cases {
 		covered[c.pattern] = true
