@@ -84,10 +84,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 			continue
 		}
 		for _, e := range r.Errors {
-			fmt.Fprintf(stdout, "%s row %d, %s: %s\n", imp.FileName, r.Number, columnName(imp, e.Field), T(e.Key, e.Args...))
+			fmt.Fprintf(stdout, "%s row %d, %s: %s\n", imp.FileName, r.Number, columnName(imp.Columns, imp.Titles, e.Field), T(e.Key, e.Args...))
 		}
 		for _, e := range r.Warnings {
-			fmt.Fprintf(stdout, "%s row %d, %s (warning): %s\n", imp.FileName, r.Number, columnName(imp, e.Field), T(e.Key, e.Args...))
+			fmt.Fprintf(stdout, "%s row %d, %s (warning): %s\n", imp.FileName, r.Number, columnName(imp.Columns, imp.Titles, e.Field), T(e.Key, e.Args...))
 		}
 	}
 	verb := "written"
@@ -100,8 +100,8 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // columnName names the column of the file a field comes from: "column D (Ngày sinh)".
-func columnName(imp registry.CitizenImport, field string) string {
-	col, ok := imp.Columns[field]
+func columnName(columns map[string]int, titles []string, field string) string {
+	col, ok := columns[field]
 	if !ok {
 		return field
 	}
@@ -110,8 +110,8 @@ func columnName(imp registry.CitizenImport, field string) string {
 		letter = string(rune('A'+(i-1)%26)) + letter
 	}
 	title := ""
-	if col < len(imp.Titles) {
-		title = imp.Titles[col]
+	if col < len(titles) {
+		title = titles[col]
 	}
 	return fmt.Sprintf("column %s (%s)", letter, title)
 }

@@ -90,10 +90,10 @@ func cmdImportOrgs(ctx context.Context, kind string, args []string, stdout io.Wr
 	}
 	for _, r := range imp.Rows {
 		for _, e := range r.Errors {
-			fmt.Fprintf(stdout, "%s row %d, %s: %s\n", imp.FileName, r.Number, orgColumnName(imp, e.Field), T(e.Key, e.Args...))
+			fmt.Fprintf(stdout, "%s row %d, %s: %s\n", imp.FileName, r.Number, columnName(imp.Columns, imp.Titles, e.Field), T(e.Key, e.Args...))
 		}
 		for _, e := range r.Warnings {
-			fmt.Fprintf(stdout, "%s row %d, %s (warning): %s\n", imp.FileName, r.Number, orgColumnName(imp, e.Field), T(e.Key, e.Args...))
+			fmt.Fprintf(stdout, "%s row %d, %s (warning): %s\n", imp.FileName, r.Number, columnName(imp.Columns, imp.Titles, e.Field), T(e.Key, e.Args...))
 		}
 	}
 	verb := "written"
@@ -103,21 +103,4 @@ func cmdImportOrgs(ctx context.Context, kind string, args []string, stdout io.Wr
 	fmt.Fprintf(stdout, "%s: %d rows: %d new, %d updated, %d unchanged, %d with errors — %s; read in %s\n", imp.TargetName, len(imp.Rows),
 		imp.Counts[registry.StatusNew], imp.Counts[registry.StatusUpdate], imp.Counts[registry.StatusUnchanged], imp.Counts[registry.StatusError], verb, imp.Elapsed.Round(1e6))
 	return nil
-}
-
-// orgColumnName names the column of the file a field comes from: "column C (Số CCCD)".
-func orgColumnName(imp registry.OrgImport, field string) string {
-	col, ok := imp.Columns[field]
-	if !ok {
-		return field
-	}
-	letter := ""
-	for i := col + 1; i > 0; i = (i - 1) / 26 {
-		letter = string(rune('A'+(i-1)%26)) + letter
-	}
-	title := ""
-	if col < len(imp.Titles) {
-		title = imp.Titles[col]
-	}
-	return fmt.Sprintf("column %s (%s)", letter, title)
 }

@@ -180,44 +180,11 @@ func (s *Server) citizenImportReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := s.base(r, "import.citizens.title")
-	var cols []sheet.Column
-	width := 0
-	for _, row := range imp.Rows {
-		width = max(width, len(row.Cells))
+	rows := make([]reportRow, len(imp.Rows))
+	for i, row := range imp.Rows {
+		rows[i] = reportRow{number: row.Number, status: row.Status, problems: s.rowProblems(b, imp, row), cells: row.Cells}
 	}
-	width = max(width, len(imp.Titles))
-	cols = append(cols, sheet.Column{Title: b.T("import.row"), Width: 7, Kind: sheet.ColumnNumber},
-		sheet.Column{Title: b.T("import.status"), Width: 18}, sheet.Column{Title: b.T("import.problems"), Width: 60})
-	for i := 0; i < width; i++ {
-		title := ""
-		if i < len(imp.Titles) {
-			title = imp.Titles[i]
-		}
-		cols = append(cols, sheet.Column{Title: title, Width: 18})
-	}
-	var buf bytes.Buffer
-	err = sheet.WriteXLSX(&buf, b.T("import.report.sheet"), cols, func(yield func([]any) bool) {
-		for _, row := range imp.Rows {
-			vals := []any{row.Number, b.T("import.status." + row.Status), s.rowProblems(b, imp, row)}
-			for i := 0; i < width; i++ {
-				if i < len(row.Cells) {
-					vals = append(vals, row.Cells[i])
-				} else {
-					vals = append(vals, nil)
-				}
-			}
-			if !yield(vals) {
-				return
-			}
-		}
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	name := strings.TrimSuffix(imp.FileName, ".xlsx")
-	name = strings.TrimSuffix(name, ".csv")
-	download(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", safeFileName(name)+"-ket-qua.xlsx", buf.Bytes())
+	s.sendImportReport(w, r, b, imp.FileName, imp.Titles, rows)
 }
 
 // rowProblems writes a row's errors and warnings with the column each comes from.
@@ -268,4 +235,52 @@ func safeFileName(s string) string {
 		return "danh-sach"
 	}
 	return b.String()
+}
+
+// reportRow is one row of an import's result file.
+type reportRow struct {
+	number   int
+	status   string
+	problems string
+	cells    []string
+}
+
+// sendImportReport gives back an uploaded file's rows with two added columns, the result and
+// what is wrong, so that officials fix the rows in Excel and import again.
+func (s *Server) sendImportReport(w http.ResponseWriter, r *http.Request, b Base, fileName string, titles []string, rows []reportRow) {
+	width := len(titles)
+	for _, row := range rows {
+		width = max(width, len(row.cells))
+	}
+	cols := []sheet.Column{{Title: b.T("import.row"), Width: 7, Kind: sheet.ColumnNumber},
+		{Title: b.T("import.status"), Width: 18}, {Title: b.T("import.problems"), Width: 60}}
+	for i := 0; i < width; i++ {
+		title := ""
+		if i < len(titles) {
+			title = titles[i]
+		}
+		cols = append(cols, sheet.Column{Title: title, Width: 18})
+	}
+	var buf bytes.Buffer
+	err := sheet.WriteXLSX(&buf, b.T("import.report.sheet"), cols, func(yield func([]any) bool) {
+		for _, row := range rows {
+			vals := []any{row.number, b.T("import.status." + row.status), row.problems}
+			for i := 0; i < width; i++ {
+				if i < len(row.cells) {
+					vals = append(vals, row.cells[i])
+				} else {
+					vals = append(vals, nil)
+				}
+			}
+			if !yield(vals) {
+				return
+			}
+		}
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := strings.TrimSuffix(strings.TrimSuffix(fileName, ".xlsx"), ".csv")
+	download(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", safeFileName(name)+"-ket-qua.xlsx", buf.Bytes())
 }

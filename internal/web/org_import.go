@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"hoctap/internal/auth"
 	"hoctap/internal/fault"
 	"hoctap/internal/registry"
-	"hoctap/internal/sheet"
 	"hoctap/internal/store"
 )
 
@@ -215,41 +213,11 @@ func (s *Server) orgImportReport(pg orgImportPage) http.HandlerFunc {
 			return
 		}
 		b := view.Base
-		width := len(imp.Titles)
-		for _, row := range imp.Rows {
-			width = max(width, len(row.Cells))
+		rows := make([]reportRow, len(imp.Rows))
+		for i, row := range imp.Rows {
+			rows[i] = reportRow{number: row.Number, status: row.Status, problems: orgRowProblems(b, imp, row), cells: row.Cells}
 		}
-		cols := []sheet.Column{{Title: b.T("import.row"), Width: 7, Kind: sheet.ColumnNumber},
-			{Title: b.T("import.status"), Width: 18}, {Title: b.T("import.problems"), Width: 60}}
-		for i := 0; i < width; i++ {
-			title := ""
-			if i < len(imp.Titles) {
-				title = imp.Titles[i]
-			}
-			cols = append(cols, sheet.Column{Title: title, Width: 18})
-		}
-		var buf bytes.Buffer
-		err = sheet.WriteXLSX(&buf, b.T("import.report.sheet"), cols, func(yield func([]any) bool) {
-			for _, row := range imp.Rows {
-				vals := []any{row.Number, b.T("import.status." + row.Status), orgRowProblems(b, imp, row)}
-				for i := 0; i < width; i++ {
-					if i < len(row.Cells) {
-						vals = append(vals, row.Cells[i])
-					} else {
-						vals = append(vals, nil)
-					}
-				}
-				if !yield(vals) {
-					return
-				}
-			}
-		})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		name := strings.TrimSuffix(strings.TrimSuffix(imp.FileName, ".xlsx"), ".csv")
-		download(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", safeFileName(name)+"-ket-qua.xlsx", buf.Bytes())
+		s.sendImportReport(w, r, b, imp.FileName, imp.Titles, rows)
 	}
 }
 
