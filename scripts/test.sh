@@ -46,6 +46,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "$WANT_PG" = 1 ] && [ -z "$(newest_pg_bin)" ]; then missing+=(postgresql); fi
 deb_installed fonts-noto-core || missing+=(fonts-noto-core)
+deb_installed zbar-tools || missing+=(zbar-tools)
 [ -x /usr/bin/pdftotext ] || missing+=(poppler-utils)
 
 wait_for_apt() {

@@ -25,6 +25,7 @@ import (
 	"hoctap/internal/audit"
 	"hoctap/internal/auth"
 	"hoctap/internal/i18n"
+	"hoctap/internal/recognition"
 	"hoctap/internal/registry"
 	"hoctap/internal/store"
 	"hoctap/internal/web"
@@ -48,6 +49,8 @@ Usage:
   hoctap import staff --work-unit ID FILE [--dry-run] [--db URL]
   hoctap import members --branch ID FILE [--dry-run] [--db URL]
   hoctap import clan-households --clan ID FILE [--dry-run] [--db URL]
+  hoctap criteria validate FILE | hoctap criteria default
+  hoctap credential verify FILE
 
 The database is --db or $HOCTAP_DB: sqlite:PATH (default sqlite:hoctap.db) or postgres://USER@HOST:PORT/DB.
 `
@@ -82,6 +85,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		} else {
 			err = cmdImport(ctx, args[1:], stdout)
 		}
+	case "criteria":
+		err = cmdCriteria(ctx, args[1:], stdout)
+	case "credential":
+		err = cmdCredential(ctx, args[1:], stdout)
 	case "export":
 		err = cmdExport(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
@@ -161,6 +168,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 	trustProxy := fs.Bool("trust-proxy", false, "take client addresses from X-Forwarded-For")
 	ethnicity := fs.Bool("collect-ethnicity", false, "show the ethnicity field (sensitive data: only where a report requires it)")
+	publicURL := fs.String("public-url", "", "address printed in certificates' QR codes, e.g. https://hoctap.example.vn (default: the address of each request)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -193,7 +201,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	accounts := account.New(db)
-	srv, err := web.New(web.Config{SecureCookies: *secure, TrustProxy: *trustProxy, CollectEthnicity: *ethnicity}, db, accounts, &registry.Service{DB: db, Units: units}, units, cat, log, reg)
+	rec := &recognition.Service{DB: db, Units: units}
+	if _, err := rec.EnsureDefaultCriteria(ctx); err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{SecureCookies: *secure, TrustProxy: *trustProxy, CollectEthnicity: *ethnicity, PublicURL: strings.TrimRight(*publicURL, "/")},
+		db, accounts, &registry.Service{DB: db, Units: units}, rec, units, cat, log, reg)
 	if err != nil {
 		return err
 	}

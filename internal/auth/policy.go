@@ -23,6 +23,13 @@ const (
 	PermEraseCitizens  Permission = "citizens.erase"  // erase a person's personal data
 	PermViewOrgs       Permission = "orgs.view"       // clans, work units, association branches
 	PermManageOrgs     Permission = "orgs.manage"     // create them and keep their members
+
+	PermManageCriteria      Permission = "criteria.manage"      // upload criteria sets, open cycles and set their deadlines
+	PermViewAssessments     Permission = "assessments.view"     // assessments, queues, proposal lists and decisions in scope
+	PermSelfAssess          Permission = "assessments.self"     // pledge and self-assess for oneself, online
+	PermAssistAssessment    Permission = "assessments.assist"   // pledge and self-assess on a person's behalf (assisted entry)
+	PermVerifyAssessments   Permission = "assessments.verify"   // verify, adjust with a reason, return
+	PermAppraiseAssessments Permission = "assessments.appraise" // appraise, decide, correct a decided record, revoke
 )
 
 // policy is the one table of which roles hold which permission.
@@ -44,6 +51,13 @@ var policy = map[Permission][]Role{
 	PermEraseCitizens:  {RoleAdmin},
 	PermViewOrgs:       {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
 	PermManageOrgs:     {RoleAdmin, RoleCommuneOfficer, RoleUnitOfficer},
+
+	PermManageCriteria:      {RoleAdmin, RoleCityOfficer},
+	PermViewAssessments:     {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
+	PermSelfAssess:          {RoleCitizen},
+	PermAssistAssessment:    {RoleAdmin, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
+	PermVerifyAssessments:   {RoleAdmin, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
+	PermAppraiseAssessments: {RoleAdmin, RoleCommuneOfficer},
 }
 
 // RoleHas tells whether role r holds permission p.

@@ -88,3 +88,15 @@ func SortKey(fullName string) []byte {
 	key = append(key, 0) // separates the given name from the full name: "An" sorts before "Anh"
 	return append(key, c.KeyFromString(&buf, name)...)
 }
+
+// MaskName shows a name on public pages: the family name whole, the other words as initials
+// ("Nguyễn Thị Hằng" → "Nguyễn T. H."), enough to compare with a printed certificate and not
+// enough to find the person.
+func MaskName(fullName string) string {
+	words := strings.Fields(NormalizeName(fullName))
+	for i := 1; i < len(words); i++ {
+		r := []rune(words[i])
+		words[i] = string(r[0]) + "."
+	}
+	return strings.Join(words, " ")
+}

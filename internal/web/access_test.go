@@ -23,6 +23,7 @@ import (
 	"hoctap/internal/app"
 	"hoctap/internal/auth"
 	"hoctap/internal/i18n"
+	"hoctap/internal/recognition"
 	"hoctap/internal/registry"
 	"hoctap/internal/store"
 	"hoctap/internal/testdb"
@@ -73,7 +74,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	accounts := account.New(db)
 	accounts.Throttle.AddressMaxFailures = 1000 // every client of the test shares one address
-	ws, err := web.New(web.Config{}, db, accounts, &registry.Service{DB: db, Units: units}, units, cat, slog.New(slog.NewTextHandler(testLog(), nil)), prometheus.NewRegistry())
+	ws, err := web.New(web.Config{}, db, accounts, &registry.Service{DB: db, Units: units}, &recognition.Service{DB: db, Units: units}, units, cat, slog.New(slog.NewTextHandler(testLog(), nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"hoctap/internal/i18n"
 )
 
-//go:embed templates/*.html
+//go:embed templates
 var templateFiles embed.FS
 
 // Base is embedded in every page's view; it carries what the layout needs.
@@ -128,6 +128,8 @@ var navItems = []struct {
 	perm        auth.Permission
 }{
 	{"/", "nav.home", auth.PermSignedIn},
+	{"/me/title", "nav.my_title", auth.PermSelfAssess},
+	{"/evaluation", "nav.evaluation", auth.PermViewAssessments},
 	{"/citizens", "nav.citizens", auth.PermViewCitizens},
 	{"/villages", "nav.villages", auth.PermViewVillages},
 	{"/work-units", "orgs.nav.work_units", auth.PermViewOrgs},
@@ -150,6 +152,9 @@ func (s *Server) base(r *http.Request, titleKey string) Base {
 				if strings.HasPrefix(path, "/households/") { // a household is part of the people section
 					path = "/citizens/"
 				}
+				if strings.HasPrefix(path, "/cycles") || strings.HasPrefix(path, "/assessments/") || strings.HasPrefix(path, "/decisions/") || strings.HasPrefix(path, "/criteria") {
+					path = "/evaluation/" // the pages of the yearly evaluation
+				}
 				cur := n.href == path || (n.href != "/" && strings.HasPrefix(path, n.href+"/"))
 				b.Nav = append(b.Nav, NavItem{Href: n.href, Label: b.T(n.label), Current: cur})
 			}
@@ -169,7 +174,8 @@ func flash(w http.ResponseWriter, key string) {
 }
 
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
-	layout, err := template.ParseFS(templateFiles, "templates/layout.html")
+	// Every page is the layout, the shared partials and its own file.
+	layout, err := template.ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}

@@ -6,12 +6,14 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"hoctap/internal/account"
 	"hoctap/internal/adminunit"
 	"hoctap/internal/i18n"
+	"hoctap/internal/recognition"
 	"hoctap/internal/registry"
 	"hoctap/internal/store"
 )
@@ -24,26 +26,32 @@ type Config struct {
 	// CollectEthnicity shows the ethnicity field, marked sensitive. Off by default: the rules
 	// (programme-rules §8) collect it only when a reporting duty requires it.
 	CollectEthnicity bool
+	// PublicURL is the address printed in certificates' QR codes (e.g. https://hoctap.hanoi.gov.vn);
+	// empty takes the address the request came to.
+	PublicURL string
 }
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	cfg      Config
-	db       *store.DB
-	accounts *account.Service
-	registry *registry.Service
-	units    *adminunit.Map
-	cat      *i18n.Catalogs
-	pages    map[string]*template.Template
-	assets   *assets
-	log      *slog.Logger
-	metrics  *metrics
-	mux      *http.ServeMux
+	cfg         Config
+	db          *store.DB
+	accounts    *account.Service
+	registry    *registry.Service
+	rec         *recognition.Service
+	units       *adminunit.Map
+	cat         *i18n.Catalogs
+	pages       map[string]*template.Template
+	assets      *assets
+	log         *slog.Logger
+	metrics     *metrics
+	mux         *http.ServeMux
+	verifyLimit *rateLimiter
 }
 
 // New builds the server and parses every template once.
-func New(cfg Config, db *store.DB, accounts *account.Service, reg *registry.Service, units *adminunit.Map, cat *i18n.Catalogs, log *slog.Logger, reg2 *prometheus.Registry) (*Server, error) {
-	s := &Server{cfg: cfg, db: db, accounts: accounts, registry: reg, units: units, cat: cat, log: log, mux: http.NewServeMux()}
+func New(cfg Config, db *store.DB, accounts *account.Service, reg *registry.Service, rec *recognition.Service, units *adminunit.Map, cat *i18n.Catalogs, log *slog.Logger, reg2 *prometheus.Registry) (*Server, error) {
+	s := &Server{cfg: cfg, db: db, accounts: accounts, registry: reg, rec: rec, units: units, cat: cat, log: log, mux: http.NewServeMux(),
+		verifyLimit: newRateLimiter(verifyPerMinute, time.Minute)}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

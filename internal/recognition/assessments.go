@@ -1,0 +1,541 @@
+package recognition
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"strings"
+
+	"hoctap/internal/auth"
+	"hoctap/internal/criteria"
+	"hoctap/internal/evaluation"
+	"hoctap/internal/fault"
+	"hoctap/internal/people"
+	"hoctap/internal/store"
+)
+
+// Consent methods for assisted entry: how the person agreed that a collector enters their
+// self-assessment (Law 91/2025/QH15 asks that consent be shown; programme-rules §8).
+const (
+	ConsentPaper  = "paper"  // signed on paper, kept by the branch
+	ConsentSpoken = "spoken" // said aloud to the collector, who records it
+)
+
+// acting says whether the principal acts on their own record, and refuses anyone who may not
+// take the step on this person: their own record needs PermSelfAssess, anyone else's the
+// step's permission at the place.
+func acting(by *auth.Principal, step evaluation.Step, at auth.Place) (self bool, err error) {
+	if by == nil {
+		return false, nil
+	}
+	if by.CanAt(evaluation.Permission(step, true), auth.Place{CitizenID: at.CitizenID}) {
+		return true, nil
+	}
+	return false, allowed(by, evaluation.Permission(step, false), at)
+}
+
+// verifierPlace is where an assessment is verified: staff at their work unit, everyone else at
+// their village (the commune covers both).
+func verifierPlace(a store.Assessment) auth.Place {
+	p := store.AssessmentPlace(a)
+	if a.TargetGroup == string(people.GroupStaff) && a.WorkUnitID != 0 {
+		p.VillageID = 0
+	} else {
+		p.WorkUnitID = 0
+	}
+	p.CitizenID = 0
+	return p
+}
+
+func outOfOrder(step evaluation.Step, s evaluation.State) error {
+	return fault.New(fault.Conflict, "assessment.step.out_of_order", string(step), string(s))
+}
+
+// Pledge records that a person strives for the title this year, by themself or by an officer
+// for them.
+func (s *Service) Pledge(ctx context.Context, by *auth.Principal, cycleID, citizenID int64) (store.Assessment, error) {
+	var a store.Assessment
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		a, err = s.pledge(ctx, tx, by, cycleID, citizenID)
+		return err
+	})
+	return a, err
+}
+
+// PledgeMany pledges for every person listed (a collector ticking a village list), in one
+// transaction: either all are recorded or, on the first refusal, none. People who already
+// pledged are skipped; it returns how many were added.
+func (s *Service) PledgeMany(ctx context.Context, by *auth.Principal, cycleID int64, citizenIDs []int64) (int, error) {
+	n := 0
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		for _, id := range citizenIDs {
+			_, err := s.pledge(ctx, tx, by, cycleID, id)
+			if fe, ok := fault.As(err); ok && fe.Key == "assessment.exists" {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+func (s *Service) pledge(ctx context.Context, tx *store.Tx, by *auth.Principal, cycleID, citizenID int64) (store.Assessment, error) {
+	var a store.Assessment
+	c, err := s.DB.Citizen(ctx, citizenID)
+	if err != nil {
+		return a, err
+	}
+	if _, err := acting(by, evaluation.StepPledge, store.CitizenPlace(c)); err != nil {
+		return a, err
+	}
+	cy, err := tx.Cycle(ctx, cycleID)
+	if err != nil {
+		return a, err
+	}
+	today := s.Today()
+	if today < cy.OpensOn {
+		return a, fault.New(fault.Conflict, "cycle.not_open", cy.OpensOn)
+	}
+	if today > cy.PledgeBy {
+		return a, fault.New(fault.Conflict, "assessment.deadline.passed", cy.PledgeBy)
+	}
+	group := c.TargetGroup
+	if group == "" {
+		group = people.GroupResident
+	}
+	a = store.Assessment{ProvinceCode: c.ProvinceCode, CommuneCode: c.CommuneCode, CycleID: cy.ID, CitizenID: c.ID,
+		VillageID: c.VillageID, WorkUnitID: c.WorkUnitID, TargetGroup: string(group)}
+	if err := tx.CreateAssessment(ctx, &a); err != nil {
+		return a, err
+	}
+	a.FullName, a.BirthYear = c.FullName, c.BirthYear
+	return a, nil
+}
+
+// Submission is a self-assessment as the form sends it.
+type Submission struct {
+	TargetGroup   string
+	Scores        map[string]int
+	ConsentMethod string   // required when an officer enters it for the person
+	Evidence      []Upload // files to attach, with the scores, in the same transaction
+	Remove        []int64  // evidence to detach
+}
+
+// Upload is one evidence file sent with a self-assessment.
+type Upload struct {
+	Indicator string
+	FileName  string
+	Data      []byte
+}
+
+// Submit records a self-assessment: by the person online (self-submitted, which counts for the
+// "proficient in digital skills" measure), or by an officer on their behalf with the consent
+// recorded. It may be changed until it is verified.
+func (s *Service) Submit(ctx context.Context, by *auth.Principal, id int64, sub Submission) (store.Assessment, error) {
+	var a store.Assessment
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		before, err := tx.Assessment(ctx, id)
+		if err != nil {
+			return err
+		}
+		self, err := acting(by, evaluation.StepSubmit, store.AssessmentPlace(before))
+		if err != nil {
+			return err
+		}
+		if !evaluation.CanTake(evaluation.StepSubmit, before.State) {
+			return outOfOrder(evaluation.StepSubmit, before.State)
+		}
+		cy, err := tx.Cycle(ctx, before.CycleID)
+		if err != nil {
+			return err
+		}
+		if s.Today() > cy.SelfAssessBy {
+			return fault.New(fault.Conflict, "assessment.deadline.passed", cy.SelfAssessBy)
+		}
+		set, err := s.Set(ctx, cy.CriteriaSetID)
+		if err != nil {
+			return err
+		}
+		if !self && sub.ConsentMethod != ConsentPaper && sub.ConsentMethod != ConsentSpoken {
+			return fault.Errors{fault.Field("consent_method", "assessment.consent.required")}
+		}
+		group := sub.TargetGroup
+		if group == "" {
+			group = before.TargetGroup
+		}
+		res, err := set.Evaluate(group, sub.Scores)
+		if err != nil {
+			return err
+		}
+		for _, id := range sub.Remove {
+			if err := s.detach(ctx, tx, before, id); err != nil {
+				return err
+			}
+		}
+		for _, up := range sub.Evidence {
+			if _, err := s.attach(ctx, tx, before, set, up); err != nil {
+				return err
+			}
+		}
+		a = before
+		a.TargetGroup, a.SelfScores, a.Scores, a.Adjustments = group, maps.Clone(sub.Scores), maps.Clone(sub.Scores), nil
+		a.Total, a.Passed = res.Total, res.Passed
+		a.DigitalSkills = set.HasDigitalSkills(a.Scores, false)
+		a.DigitalProficient = set.Proficient(a.DigitalSkills, self)
+		a.SelfSubmitted, a.ConsentMethod = self, ""
+		if !self {
+			a.ConsentMethod = sub.ConsentMethod
+		}
+		a.SubmittedAt, a.SubmittedBy = tx.Now(), userID(by)
+		a.State, a.Comment = evaluation.Next(evaluation.StepSubmit, true), ""
+		return tx.SaveAssessment(ctx, before, a, evaluation.StepSubmit, "")
+	})
+	return a, err
+}
+
+func userID(by *auth.Principal) int64 {
+	if by == nil {
+		return 0
+	}
+	return by.UserID
+}
+
+// Evidence limits: photos and PDFs only, recognised by their content, not their name.
+const (
+	MaxEvidenceBytes        = 10 << 20
+	MaxEvidencePerIndicator = 5
+)
+
+var evidenceTypes = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}
+
+// EvidenceType returns the content type of an evidence file as its bytes show it, or an error
+// when it is not a photo or a PDF (an executable renamed .jpg is refused here).
+func EvidenceType(data []byte) (string, error) {
+	if len(data) == 0 {
+		return "", fault.Field("file", "evidence.empty")
+	}
+	if len(data) > MaxEvidenceBytes {
+		return "", fault.Field("file", "evidence.too_large", MaxEvidenceBytes>>20)
+	}
+	ct, _, _ := strings.Cut(http.DetectContentType(data), ";")
+	if _, ok := evidenceTypes[ct]; !ok {
+		return "", fault.Field("file", "evidence.type")
+	}
+	return ct, nil
+}
+
+// AddEvidence attaches a file to one indicator, while the self-assessment may still change.
+func (s *Service) AddEvidence(ctx context.Context, by *auth.Principal, id int64, up Upload) (store.Evidence, error) {
+	var e store.Evidence
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		a, set, err := s.changeable(ctx, tx, by, id)
+		if err != nil {
+			return err
+		}
+		e, err = s.attach(ctx, tx, a, set, up)
+		return err
+	})
+	return e, err
+}
+
+// RemoveEvidence detaches a file while the self-assessment may still change.
+func (s *Service) RemoveEvidence(ctx context.Context, by *auth.Principal, id, evidenceID int64) error {
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		a, _, err := s.changeable(ctx, tx, by, id)
+		if err != nil {
+			return err
+		}
+		return s.detach(ctx, tx, a, evidenceID)
+	})
+}
+
+// changeable loads an assessment whose self-assessment the principal may still change.
+func (s *Service) changeable(ctx context.Context, tx *store.Tx, by *auth.Principal, id int64) (store.Assessment, *criteria.Set, error) {
+	a, err := tx.Assessment(ctx, id)
+	if err != nil {
+		return a, nil, err
+	}
+	if _, err := acting(by, evaluation.StepSubmit, store.AssessmentPlace(a)); err != nil {
+		return a, nil, err
+	}
+	if !evaluation.CanTake(evaluation.StepSubmit, a.State) {
+		return a, nil, outOfOrder(evaluation.StepSubmit, a.State)
+	}
+	cy, err := tx.Cycle(ctx, a.CycleID)
+	if err != nil {
+		return a, nil, err
+	}
+	set, err := s.Set(ctx, cy.CriteriaSetID)
+	return a, set, err
+}
+
+func (s *Service) attach(ctx context.Context, tx *store.Tx, a store.Assessment, set *criteria.Set, up Upload) (store.Evidence, error) {
+	var e store.Evidence
+	ct, err := EvidenceType(up.Data)
+	if err != nil {
+		return e, err
+	}
+	if !hasIndicator(set, a.TargetGroup, up.Indicator) {
+		return e, fault.Field("indicator", "evidence.indicator.unknown", up.Indicator)
+	}
+	have, err := s.DB.EvidenceOf(ctx, a.ID)
+	if err != nil {
+		return e, err
+	}
+	n := 0
+	for _, x := range have {
+		if x.IndicatorCode == up.Indicator {
+			n++
+		}
+	}
+	if n >= MaxEvidencePerIndicator {
+		return e, fault.Field(up.Indicator, "evidence.too_many", MaxEvidencePerIndicator)
+	}
+	h, err := tx.PutBlob(ctx, ct, up.Data)
+	if err != nil {
+		return e, err
+	}
+	e = store.Evidence{IndicatorCode: up.Indicator, SHA256: h, FileName: cleanFileName(up.FileName, ct), ContentType: ct, Size: int64(len(up.Data))}
+	return e, tx.AddEvidence(ctx, a, &e)
+}
+
+func (s *Service) detach(ctx context.Context, tx *store.Tx, a store.Assessment, evidenceID int64) error {
+	e, _, err := s.DB.EvidenceFile(ctx, evidenceID)
+	if err != nil {
+		return err
+	}
+	if e.AssessmentID != a.ID {
+		return fault.ErrNotFound
+	}
+	return tx.RemoveEvidence(ctx, a, e)
+}
+
+// EvidenceFile returns an evidence file to someone who may see its assessment.
+func (s *Service) EvidenceFile(ctx context.Context, by *auth.Principal, evidenceID int64) (store.Evidence, []byte, error) {
+	e, data, err := s.DB.EvidenceFile(ctx, evidenceID)
+	if err != nil {
+		return e, nil, err
+	}
+	if _, err := s.Assessment(ctx, by, e.AssessmentID); err != nil {
+		return e, nil, err
+	}
+	return e, data, nil
+}
+
+func hasIndicator(set *criteria.Set, group, code string) bool {
+	g, ok := set.Group(group)
+	if !ok {
+		return false
+	}
+	for _, in := range g.Indicators {
+		if in.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanFileName keeps a readable name without path parts, with the extension the content has.
+func cleanFileName(name, contentType string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.TrimSpace(people.NormalizeName(name))
+	ext := evidenceTypes[contentType]
+	if !strings.HasSuffix(strings.ToLower(name), ext) {
+		name = strings.TrimSuffix(name, ".") + ext
+	}
+	if r := []rune(name); len(r) > 120 {
+		name = string(r[len(r)-120:])
+	}
+	return name
+}
+
+// Assessment returns an assessment the principal may see: their own, or one in their scope.
+func (s *Service) Assessment(ctx context.Context, by *auth.Principal, id int64) (store.Assessment, error) {
+	a, err := s.DB.Assessment(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	at := store.AssessmentPlace(a)
+	if by != nil && !by.CanAt(auth.PermViewAssessments, at) && !by.CanAt(auth.PermSelfAssess, auth.Place{CitizenID: a.CitizenID}) {
+		return a, fault.ErrForbidden
+	}
+	return a, nil
+}
+
+// ScoreChange is a verifier's change to one indicator, with its reason.
+type ScoreChange struct {
+	To     int
+	Reason string
+}
+
+// Verify accepts a self-assessment at the village or work unit, changing scores only with a
+// reason for each change.
+func (s *Service) Verify(ctx context.Context, by *auth.Principal, id int64, changes map[string]ScoreChange) (store.Assessment, error) {
+	var a store.Assessment
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		a, err = s.verify(ctx, tx, by, id, changes)
+		return err
+	})
+	return a, err
+}
+
+// VerifyMany accepts every listed self-assessment unchanged, in one transaction.
+func (s *Service) VerifyMany(ctx context.Context, by *auth.Principal, ids []int64) (int, error) {
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		for _, id := range ids {
+			if _, err := s.verify(ctx, tx, by, id, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(ids), nil
+}
+
+func (s *Service) verify(ctx context.Context, tx *store.Tx, by *auth.Principal, id int64, changes map[string]ScoreChange) (store.Assessment, error) {
+	before, err := tx.Assessment(ctx, id)
+	if err != nil {
+		return before, err
+	}
+	if err := allowed(by, auth.PermVerifyAssessments, verifierPlace(before)); err != nil {
+		return before, err
+	}
+	if !evaluation.CanTake(evaluation.StepVerify, before.State) {
+		return before, outOfOrder(evaluation.StepVerify, before.State)
+	}
+	cy, err := tx.Cycle(ctx, before.CycleID)
+	if err != nil {
+		return before, err
+	}
+	set, err := s.Set(ctx, cy.CriteriaSetID)
+	if err != nil {
+		return before, err
+	}
+	a := before
+	a.Scores = maps.Clone(before.Scores)
+	a.Adjustments = append([]store.Adjustment(nil), before.Adjustments...)
+	var es fault.Errors
+	for code, ch := range changes {
+		old, ok := a.Scores[code]
+		if !ok {
+			es = append(es, fault.Field(code, "criteria.score.unknown_indicator", code))
+			continue
+		}
+		if ch.To == old {
+			continue
+		}
+		reason := strings.TrimSpace(ch.Reason)
+		if reason == "" {
+			es = append(es, fault.Field(code, "assessment.adjust.reason"))
+			continue
+		}
+		a.Scores[code] = ch.To
+		a.Adjustments = append(a.Adjustments, store.Adjustment{Code: code, From: old, To: ch.To, Reason: reason, By: userID(by), At: tx.Now()})
+	}
+	if len(es) > 0 {
+		return before, es
+	}
+	res, err := set.Evaluate(a.TargetGroup, a.Scores)
+	if err != nil {
+		return before, err
+	}
+	a.Total, a.Passed = res.Total, res.Passed
+	a.DigitalSkills = set.HasDigitalSkills(a.Scores, false)
+	a.DigitalProficient = set.Proficient(a.DigitalSkills, a.SelfSubmitted)
+	a.VerifiedAt, a.VerifiedBy = tx.Now(), userID(by)
+	a.State = evaluation.Next(evaluation.StepVerify, true)
+	return a, tx.SaveAssessment(ctx, before, a, evaluation.StepVerify, "")
+}
+
+// Return sends a self-assessment back to the person with a comment (what to add or correct).
+func (s *Service) Return(ctx context.Context, by *auth.Principal, id int64, comment string) error {
+	comment, ferr := trimmed("comment", comment, 1000)
+	if ferr != nil {
+		return fault.Errors{ferr}
+	}
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		before, err := tx.Assessment(ctx, id)
+		if err != nil {
+			return err
+		}
+		perm := auth.PermVerifyAssessments
+		at := verifierPlace(before)
+		if before.State == evaluation.StateVerified {
+			// Once verified, only the commune (at appraisal) sends it back.
+			perm, at = auth.PermAppraiseAssessments, store.AssessmentPlace(before)
+		}
+		if err := allowed(by, perm, at); err != nil {
+			return err
+		}
+		if !evaluation.CanTake(evaluation.StepReturn, before.State) {
+			return outOfOrder(evaluation.StepReturn, before.State)
+		}
+		a := before
+		a.State, a.Comment = evaluation.Next(evaluation.StepReturn, false), comment
+		return tx.SaveAssessment(ctx, before, a, evaluation.StepReturn, comment)
+	})
+}
+
+// Appraise records the commune's appraisal: proposed for recognition (only when the verified
+// result passes), or not, with a reason when the result passed.
+func (s *Service) Appraise(ctx context.Context, by *auth.Principal, id int64, propose bool, reason string) error {
+	return s.DB.Write(ctx, func(tx *store.Tx) error { return s.appraise(ctx, tx, by, id, propose, reason) })
+}
+
+// AppraiseMany proposes every listed assessment whose verified result passes and records the
+// others as not proposed, in one transaction; it returns how many were proposed.
+func (s *Service) AppraiseMany(ctx context.Context, by *auth.Principal, ids []int64) (int, error) {
+	n := 0
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		for _, id := range ids {
+			a, err := tx.Assessment(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := s.appraise(ctx, tx, by, id, a.Passed, ""); err != nil {
+				return err
+			}
+			if a.Passed {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func (s *Service) appraise(ctx context.Context, tx *store.Tx, by *auth.Principal, id int64, propose bool, reason string) error {
+	before, err := tx.Assessment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := allowed(by, auth.PermAppraiseAssessments, store.AssessmentPlace(before)); err != nil {
+		return err
+	}
+	if !evaluation.CanTake(evaluation.StepAppraise, before.State) {
+		return outOfOrder(evaluation.StepAppraise, before.State)
+	}
+	reason = strings.TrimSpace(reason)
+	if propose && !before.Passed {
+		return fault.Errors{fault.Field("propose", "assessment.appraise.not_passed")}
+	}
+	if !propose && before.Passed && reason == "" {
+		return fault.Errors{fault.Field("reason", "assessment.appraise.reason")}
+	}
+	a := before
+	a.Proposed, a.Reason = propose, reason
+	a.AppraisedAt, a.AppraisedBy = tx.Now(), userID(by)
+	a.State = evaluation.Next(evaluation.StepAppraise, propose)
+	return tx.SaveAssessment(ctx, before, a, evaluation.StepAppraise, reason)
+}

@@ -1,0 +1,191 @@
+package recognition
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"strings"
+	"time"
+
+	"hoctap/internal/auth"
+	"hoctap/internal/evaluation"
+	"hoctap/internal/fault"
+	"hoctap/internal/people"
+	"hoctap/internal/store"
+)
+
+// DecisionInput is what the officer enters from the signed paper decision.
+type DecisionInput struct {
+	Number      string
+	SignedOn    string // yyyy-mm-dd
+	Signer      string
+	SignerTitle string
+	IssuingBody string
+}
+
+func (in *DecisionInput) validate(today string) error {
+	var es fault.Errors
+	var e *fault.Error
+	if in.Number, e = trimmed("number", in.Number, 60); e != nil {
+		es = append(es, e)
+	}
+	if in.Signer, e = trimmed("signer", in.Signer, 120); e != nil {
+		es = append(es, e)
+	}
+	if in.SignerTitle, e = trimmed("signer_title", in.SignerTitle, 160); e != nil {
+		es = append(es, e)
+	}
+	if in.IssuingBody, e = trimmed("issuing_body", in.IssuingBody, 200); e != nil {
+		es = append(es, e)
+	}
+	if _, err := time.Parse("2006-01-02", in.SignedOn); err != nil {
+		es = append(es, fault.Field("signed_on", "cycle.date.invalid"))
+	} else if in.SignedOn > today {
+		es = append(es, fault.Field("signed_on", "decision.date.future"))
+	}
+	if len(es) > 0 {
+		return es
+	}
+	return nil
+}
+
+// Decide records a commune's recognition decision over every appraised assessment of the
+// commune in the cycle: the proposed are recognised and get a certificate, the others are not
+// recognised (their reason stays on record). Their records are then locked.
+func (s *Service) Decide(ctx context.Context, by *auth.Principal, cycleID int64, communeCode string, in DecisionInput) (store.Decision, error) {
+	d := store.Decision{ProvinceCode: s.Units.Province().Code, CommuneCode: communeCode, CycleID: cycleID}
+	if err := allowed(by, auth.PermAppraiseAssessments, store.DecisionPlace(d)); err != nil {
+		return d, err
+	}
+	if err := in.validate(s.Today()); err != nil {
+		return d, err
+	}
+	d.Number, d.SignedOn, d.Signer, d.SignerTitle, d.IssuingBody = in.Number, in.SignedOn, in.Signer, in.SignerTitle, in.IssuingBody
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Cycle(ctx, cycleID); err != nil {
+			return err
+		}
+		ids, err := tx.AssessmentIDs(ctx, store.AssessmentQuery{CycleID: cycleID, Scope: auth.Scope{All: true}, CommuneCode: communeCode,
+			States: []evaluation.State{evaluation.StateAppraised}})
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return fault.New(fault.Conflict, "decision.empty")
+		}
+		if err := tx.CreateDecision(ctx, &d); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			before, err := tx.Assessment(ctx, id)
+			if err != nil {
+				return err
+			}
+			a := before
+			a.State, a.DecisionID = evaluation.Next(evaluation.StepDecide, before.Proposed), d.ID
+			if err := tx.SaveAssessment(ctx, before, a, evaluation.StepDecide, d.Number); err != nil {
+				return err
+			}
+			if a.State == evaluation.StateRecognised {
+				k := store.Certificate{Code: NewCode(), ProvinceCode: a.ProvinceCode, CommuneCode: a.CommuneCode, AssessmentID: a.ID, DecisionID: d.ID}
+				if err := tx.CreateCertificate(ctx, &k); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return d, err
+}
+
+// codeEncoding writes verification codes in lower-case letters and digits, easy to type.
+var codeEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// NewCode returns an unguessable certificate code: 128 random bits.
+func NewCode() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go ≥ 1.24)
+	return codeEncoding.EncodeToString(b)
+}
+
+// Reopen corrects one decided record: it goes back to "self-assessed" with the reason, its
+// certificate (if any) is revoked, and it takes the steps again up to a new decision.
+func (s *Service) Reopen(ctx context.Context, by *auth.Principal, id int64, reason string) error {
+	return s.decided(ctx, by, id, evaluation.StepReopen, reason)
+}
+
+// Revoke withdraws a recognition with a reason; the verification page then says so.
+func (s *Service) Revoke(ctx context.Context, by *auth.Principal, id int64, reason string) error {
+	return s.decided(ctx, by, id, evaluation.StepRevoke, reason)
+}
+
+func (s *Service) decided(ctx context.Context, by *auth.Principal, id int64, step evaluation.Step, reason string) error {
+	reason, ferr := trimmed("reason", reason, 1000)
+	if ferr != nil {
+		return fault.Errors{ferr}
+	}
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		before, err := tx.Assessment(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := allowed(by, auth.PermAppraiseAssessments, store.AssessmentPlace(before)); err != nil {
+			return err
+		}
+		if !evaluation.CanTake(step, before.State) {
+			return outOfOrder(step, before.State)
+		}
+		a := before
+		a.State, a.Reason = evaluation.Next(step, false), reason
+		if step == evaluation.StepReopen {
+			a.DecisionID, a.Proposed = 0, false
+		}
+		if err := tx.RevokeCertificate(ctx, a.ID, reason); err != nil {
+			return err
+		}
+		return tx.SaveAssessment(ctx, before, a, step, reason)
+	})
+}
+
+// Decision returns a decision the principal may see.
+func (s *Service) Decision(ctx context.Context, by *auth.Principal, id int64) (store.Decision, error) {
+	d, err := s.DB.Decision(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	return d, allowed(by, auth.PermViewAssessments, store.DecisionPlace(d))
+}
+
+// Verification is what the public page of a certificate shows: no personal data beyond a
+// partly masked name.
+type Verification struct {
+	Code         string
+	MaskedName   string
+	Title        string
+	Year         int
+	CommuneName  string
+	IssuingBody  string
+	Decision     string
+	SignedOn     string
+	Signer       string
+	SignerTitle  string
+	Revoked      bool
+	RevokedAt    time.Time
+	RevokeReason string
+}
+
+// Verification looks up a certificate by its code for the public page.
+func (s *Service) Verification(ctx context.Context, code string) (Verification, error) {
+	code = strings.ToLower(strings.TrimSpace(code))
+	var v Verification
+	if len(code) != 26 {
+		return v, fault.ErrNotFound
+	}
+	k, err := s.DB.CertificateByCode(ctx, code)
+	if err != nil {
+		return v, err
+	}
+	return Verification{Code: k.Code, MaskedName: people.MaskName(k.FullName), Title: k.Title, Year: k.Year, CommuneName: s.communeName(k.CommuneCode),
+		IssuingBody: k.Decision.IssuingBody, Decision: k.Decision.Number, SignedOn: k.Decision.SignedOn, Signer: k.Decision.Signer,
+		SignerTitle: k.Decision.SignerTitle, Revoked: k.Revoked(), RevokedAt: k.RevokedAt, RevokeReason: k.RevokeReason}, nil
+}
