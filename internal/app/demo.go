@@ -194,6 +194,29 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 			return nil, err
 		}
 	}
+	// The demo citizen and the oldest person of the collector's village are left without a
+	// pledge this year, to walk through the year in person and by assisted entry.
+	keep := map[int64]bool{citizenID: true}
+	elders, _, err := db.SearchCitizens(ctx, store.CitizenQuery{Scope: auth.Scope{All: true}, VillageID: collectorVillage, MinAge: 70, AgeOnYear: today.Year(), Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range elders {
+		keep[e.ID] = true
+		if out != nil {
+			fmt.Fprintf(out, "demo: %s (%d) of %s has not pledged yet: try assisted entry as the collector\n", e.FullName, e.BirthYear, communes[0].villages[0].Name)
+		}
+	}
+	var codes []string
+	for _, c := range communes {
+		codes = append(codes, c.commune.Code)
+	}
+	if err := loadDemoEvaluation(ctx, db, units, seed, codes, keep, out); err != nil {
+		return nil, err
+	}
+	if out != nil {
+		fmt.Fprintf(out, "demo: loaded in %s\n", time.Since(start).Round(time.Millisecond))
+	}
 	return accounts, nil
 }
 

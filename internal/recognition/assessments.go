@@ -460,10 +460,6 @@ func (s *Service) verify(ctx context.Context, tx *store.Tx, by *auth.Principal, 
 
 // Return sends a self-assessment back to the person with a comment (what to add or correct).
 func (s *Service) Return(ctx context.Context, by *auth.Principal, id int64, comment string) error {
-	comment, ferr := trimmed("comment", comment, 1000)
-	if ferr != nil {
-		return fault.Errors{ferr}
-	}
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
 		before, err := tx.Assessment(ctx, id)
 		if err != nil {
@@ -480,6 +476,10 @@ func (s *Service) Return(ctx context.Context, by *auth.Principal, id int64, comm
 		}
 		if !evaluation.CanTake(evaluation.StepReturn, before.State) {
 			return outOfOrder(evaluation.StepReturn, before.State)
+		}
+		comment, ferr := trimmed("comment", comment, 1000)
+		if ferr != nil {
+			return fault.Errors{ferr}
 		}
 		a := before
 		a.State, a.Comment = evaluation.Next(evaluation.StepReturn, false), comment

@@ -120,10 +120,6 @@ func (s *Service) Revoke(ctx context.Context, by *auth.Principal, id int64, reas
 }
 
 func (s *Service) decided(ctx context.Context, by *auth.Principal, id int64, step evaluation.Step, reason string) error {
-	reason, ferr := trimmed("reason", reason, 1000)
-	if ferr != nil {
-		return fault.Errors{ferr}
-	}
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
 		before, err := tx.Assessment(ctx, id)
 		if err != nil {
@@ -134,6 +130,10 @@ func (s *Service) decided(ctx context.Context, by *auth.Principal, id int64, ste
 		}
 		if !evaluation.CanTake(step, before.State) {
 			return outOfOrder(step, before.State)
+		}
+		reason, ferr := trimmed("reason", reason, 1000)
+		if ferr != nil {
+			return fault.Errors{ferr}
 		}
 		a := before
 		a.State, a.Reason = evaluation.Next(step, false), reason

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"hoctap/internal/audit"
@@ -97,10 +98,16 @@ type Cycle struct {
 	CriteriaSetID int64
 	evaluation.Dates
 	CreatedAt   time.Time
-	Assessments int // how many assessments it holds: a set is frozen once there is one
+	Assessments int // how many assessments it holds (Cycles), or 1 when it holds any (Cycle): a set is frozen once there is one
 }
 
+// cycleColumns only ask whether a cycle has an assessment (a step on an assessment reads its
+// cycle, and counting a whole city's assessments each time made every submission slow);
+// cycleCounted counts them, for the list of cycles.
 const cycleColumns = `c.id, c.title, c.year, c.criteria_set_id, c.opens_on, c.pledge_by, c.self_assess_by, c.verify_by, c.appraise_by,
+	c.decide_by, c.created_at, CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.cycle_id = c.id) THEN 1 ELSE 0 END`
+
+const cycleCounted = `c.id, c.title, c.year, c.criteria_set_id, c.opens_on, c.pledge_by, c.self_assess_by, c.verify_by, c.appraise_by,
 	c.decide_by, c.created_at, (SELECT count(*) FROM assessments a WHERE a.cycle_id = c.id)`
 
 func scanCycle(s scanner) (Cycle, error) {
@@ -124,7 +131,7 @@ func (tx *Tx) CreateCycle(ctx context.Context, c *Cycle) error {
 		return fmt.Errorf("store: cycle: %w", err)
 	}
 	if n > 0 {
-		return fault.Field("year", "cycle.year.exists", c.Year)
+		return fault.Field("year", "cycle.year.exists", strconv.Itoa(c.Year))
 	}
 	c.CreatedAt = tx.now
 	id, err := tx.insert(ctx, `INSERT INTO cycles (title, year, criteria_set_id, opens_on, pledge_by, self_assess_by, verify_by, appraise_by,
@@ -172,7 +179,7 @@ func (db *DB) CycleOfYear(ctx context.Context, title string, year int) (Cycle, e
 
 // Cycles lists the cycles of a title, newest year first.
 func (db *DB) Cycles(ctx context.Context, title string) ([]Cycle, error) {
-	rows, err := db.r().query(ctx, "SELECT "+cycleColumns+" FROM cycles c WHERE c.title = ? ORDER BY c.year DESC", title)
+	rows, err := db.r().query(ctx, "SELECT "+cycleCounted+" FROM cycles c WHERE c.title = ? ORDER BY c.year DESC", title)
 	if err != nil {
 		return nil, fmt.Errorf("store: cycles: %w", err)
 	}

@@ -156,7 +156,7 @@ func (s *Server) renderCycle(w http.ResponseWriter, r *http.Request, status int,
 	}
 	view := CycleView{Base: s.base(r, "cycles.title"), Cycle: c, Set: set, Sets: sets, Pipeline: s.pipeline(c, counts), Decisions: decisions,
 		CanManage: p.Can(auth.PermManageCriteria), Form: f, Today: s.rec.Today()}
-	view.Title = view.T("cycles.year", c.Year)
+	view.Title = view.T("cycles.year", strconv.Itoa(c.Year))
 	view.Communes = s.managedCommunes(p, auth.PermViewAssessments)
 	s.render(w, r, status, "cycle", view)
 }

@@ -5,7 +5,9 @@ import (
 
 	"hoctap/internal/adminunit"
 	"hoctap/internal/auth"
+	"hoctap/internal/fault"
 	"hoctap/internal/people"
+	"hoctap/internal/recognition"
 	"hoctap/internal/store"
 	"hoctap/internal/village"
 )
@@ -15,6 +17,10 @@ import (
 type HomeView struct {
 	Base
 	Sections []HomeSection
+	Queue    *recognition.Queue // what waits for an officer in this year's evaluation
+	Pipeline []PipelineStep
+	MyTitle  *store.Assessment // a citizen's assessment of this year
+	MyCycle  *store.Cycle
 }
 
 // HomeSection is one grant's part of the home page.
@@ -116,7 +122,7 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			sec.Villages, err = s.db.ListVillages(ctx, store.VillageFilter{Scope: scope})
-			sec.Next = []NextStep{{"/citizens/new?village=" + itoa(v.ID), view.T("next.register_citizen")}, {"/citizens?village=" + itoa(v.ID), view.T("next.find_citizen")}, {"/accounts/new", view.T("next.create_citizen_account")}}
+			sec.Next = []NextStep{{"/villages/" + itoa(v.ID) + "/pledges", view.T("next.pledges")}, {"/citizens/new?village=" + itoa(v.ID), view.T("next.register_citizen")}, {"/citizens?village=" + itoa(v.ID), view.T("next.find_citizen")}, {"/accounts/new", view.T("next.create_citizen_account")}}
 		case auth.RoleUnitOfficer:
 			u, err2 := s.db.WorkUnit(ctx, g.WorkUnitID)
 			if err2 != nil {
@@ -150,7 +156,43 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 		}
 		view.Sections = append(view.Sections, sec)
 	}
+	if err := s.homeEvaluation(r, &view); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "home", view)
+}
+
+// homeEvaluation adds this year's evaluation: an officer's work queue, a citizen's own step.
+func (s *Server) homeEvaluation(r *http.Request, view *HomeView) error {
+	ctx, p := r.Context(), principal(r)
+	cy, err := s.rec.CurrentCycle(ctx)
+	if fault.KindOf(err) == fault.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	view.MyCycle = &cy
+	if p.Can(auth.PermViewAssessments) {
+		q, err := s.rec.WorkQueue(ctx, p)
+		if err != nil {
+			return err
+		}
+		view.Queue, view.Pipeline = &q, s.pipeline(cy, q.Pipeline)
+	}
+	if p.Can(auth.PermSelfAssess) {
+		mine, err := s.rec.Mine(ctx, p)
+		if err != nil {
+			return err
+		}
+		for i := range mine {
+			if mine[i].CycleID == cy.ID {
+				view.MyTitle = &mine[i]
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Server) communeName(code string) string {
