@@ -22,7 +22,7 @@ import (
 // a verified (V) and a recognised (R) record, the demo citizen's own self-assessed record (Own)
 // with an evidence file, and a self-assessed record of the neighbouring ward (Foreign).
 type recIDs struct {
-	cycle, setID                int64
+	cycle, setID                 int64
 	s, v, r, own, foreign, ownEv int64
 	decision                     int64
 	code                         string // R's certificate
