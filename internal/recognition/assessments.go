@@ -277,21 +277,20 @@ func (s *Service) changeable(ctx context.Context, tx *store.Tx, by *auth.Princip
 func (s *Service) attach(ctx context.Context, tx *store.Tx, a store.Assessment, set *criteria.Set, up Upload) (store.Evidence, error) {
 	var e store.Evidence
 	ct, err := EvidenceType(up.Data)
+	if fe, ok := fault.As(err); ok {
+		// Shown next to the indicator the file was sent with.
+		return e, fault.Errors{fault.Field(up.Indicator, fe.Key, fe.Args...)}
+	}
 	if err != nil {
 		return e, err
 	}
 	if !hasIndicator(set, a.TargetGroup, up.Indicator) {
 		return e, fault.Field("indicator", "evidence.indicator.unknown", up.Indicator)
 	}
-	have, err := s.DB.EvidenceOf(ctx, a.ID)
+	// Counted in the transaction, so that the files of one submission count too.
+	n, err := tx.EvidenceCount(ctx, a.ID, up.Indicator)
 	if err != nil {
 		return e, err
-	}
-	n := 0
-	for _, x := range have {
-		if x.IndicatorCode == up.Indicator {
-			n++
-		}
 	}
 	if n >= MaxEvidencePerIndicator {
 		return e, fault.Field(up.Indicator, "evidence.too_many", MaxEvidencePerIndicator)

@@ -81,6 +81,11 @@ func (s *Service) Decide(ctx context.Context, by *auth.Principal, cycleID int64,
 			if err != nil {
 				return err
 			}
+			// The list was read without locks: a concurrent decision (PostgreSQL) may have
+			// taken this record while we waited for its lock.
+			if !evaluation.CanTake(evaluation.StepDecide, before.State) {
+				return outOfOrder(evaluation.StepDecide, before.State)
+			}
 			a := before
 			a.State, a.DecisionID = evaluation.Next(evaluation.StepDecide, before.Proposed), d.ID
 			if err := tx.SaveAssessment(ctx, before, a, evaluation.StepDecide, d.Number); err != nil {

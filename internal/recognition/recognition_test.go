@@ -516,6 +516,43 @@ func TestRefusals(t *testing.T) {
 	if ev, _ := w.db.EvidenceOf(ctx, a.ID); len(ev) != 1 {
 		t.Fatalf("evidence after the refusals: %d files, want 1", len(ev))
 	}
+	t.Run("too many files on one indicator in one submission", func(t *testing.T) {
+		w.tb = t
+		b := w.advance(w.resident(), evaluation.StatePledged, nil)
+		var ups []recognition.Upload
+		for range recognition.MaxEvidencePerIndicator + 1 {
+			ups = append(ups, recognition.Upload{Indicator: "CS02", FileName: "a.png", Data: pngFile(t)})
+		}
+		err := w.unchanged([]int64{b.ID}, func() error {
+			_, err := w.svc.Submit(ctx, w.collector1, b.ID, recognition.Submission{Scores: scores(9), ConsentMethod: recognition.ConsentPaper, Evidence: ups})
+			return err
+		})
+		wantField(t, err, "CS02", "evidence.too_many")
+		if ev, _ := w.db.EvidenceOf(ctx, b.ID); len(ev) != 0 {
+			t.Fatalf("%d files stored by a refused submission", len(ev))
+		}
+		if _, err := w.svc.Submit(ctx, w.collector1, b.ID, recognition.Submission{Scores: scores(9), ConsentMethod: recognition.ConsentPaper,
+			Evidence: ups[:recognition.MaxEvidencePerIndicator]}); err != nil {
+			t.Fatalf("the maximum number of files: %v", err)
+		}
+		if ev, _ := w.db.EvidenceOf(ctx, b.ID); len(ev) != recognition.MaxEvidencePerIndicator {
+			t.Fatalf("%d files stored, want %d", len(ev), recognition.MaxEvidencePerIndicator)
+		}
+		err = w.unchanged([]int64{b.ID}, func() error {
+			_, err := w.svc.AddEvidence(ctx, w.collector1, b.ID, recognition.Upload{Indicator: "CS02", FileName: "b.png", Data: pngFile(t)})
+			return err
+		})
+		wantField(t, err, "CS02", "evidence.too_many")
+	})
+	t.Run("verification to a score out of range", func(t *testing.T) {
+		w.tb = t
+		b := w.advance(w.resident(), evaluation.StateSelfAssessed, nil)
+		err := w.unchanged([]int64{b.ID}, func() error {
+			_, err := w.svc.Verify(ctx, w.collector1, b.ID, map[string]recognition.ScoreChange{"CS04": {To: 11, Reason: "x"}})
+			return err
+		})
+		wantField(t, err, "CS04", "criteria.score.range")
+	})
 	w.tb = t
 
 	t.Run("second pledge", func(t *testing.T) {

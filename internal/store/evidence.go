@@ -65,6 +65,16 @@ func (tx *Tx) RemoveEvidence(ctx context.Context, a Assessment, e Evidence) erro
 		Before: map[string]any{"evidence_id": e.ID, "indicator": e.IndicatorCode, "sha256": e.SHA256, "file_name": e.FileName}})
 }
 
+// EvidenceCount counts an assessment's files on one indicator, seeing the files attached
+// earlier in the same transaction (a submission with several uploads).
+func (tx *Tx) EvidenceCount(ctx context.Context, assessmentID int64, indicator string) (int, error) {
+	var n int
+	if err := tx.queryRow(ctx, "SELECT count(*) FROM evidence WHERE assessment_id = ? AND indicator_code = ?", assessmentID, indicator).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count evidence: %w", err)
+	}
+	return n, nil
+}
+
 const evidenceColumns = `e.id, e.assessment_id, e.indicator_code, e.blob_sha256, e.file_name, b.content_type, b.size, e.uploaded_at`
 
 func scanEvidence(s scanner) (Evidence, error) {

@@ -336,12 +336,17 @@ func staffStatus(f *fixture) int {
 }
 
 func multipartBody(fields map[string]string, fileName string, content []byte) (string, []byte) {
+	return multipartFile(fields, "file", fileName, content)
+}
+
+// multipartFile builds a form with fields and one file sent as field.
+func multipartFile(fields map[string]string, field, fileName string, content []byte) (string, []byte) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	for k, v := range fields {
 		_ = w.WriteField(k, v)
 	}
-	fw, _ := w.CreateFormFile("file", fileName)
+	fw, _ := w.CreateFormFile(field, fileName)
 	_, _ = fw.Write(content)
 	_ = w.Close()
 	return w.FormDataContentType(), buf.Bytes()

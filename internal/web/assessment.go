@@ -124,8 +124,8 @@ type IndicatorRow struct {
 	Scored     bool
 	Adjusted   *store.Adjustment
 	Below      bool
-	Evidence   []store.Evidence
-	Points     []int // the scores one may give, 0 … Max
+	Files      []store.Evidence // evidence attached (Indicator.Evidence are the suggestions)
+	Points     []int            // the scores one may give, 0 … Max
 }
 
 func (s *Server) loadAssessment(w http.ResponseWriter, r *http.Request) (store.Assessment, bool) {
@@ -191,7 +191,7 @@ func (s *Server) assessmentView(r *http.Request, a store.Assessment, titleKey st
 		}
 		for _, e := range ev {
 			if e.IndicatorCode == in.Code {
-				row.Evidence = append(row.Evidence, e)
+				row.Files = append(row.Files, e)
 			}
 		}
 		v.Rows = append(v.Rows, row)
