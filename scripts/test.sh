@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's single test command: bash scripts/test.sh [go test flags...]
 #
-# - installs what is missing (Debian packages chromium, postgresql, fonts-noto-core)
+# - installs what is missing (Debian packages chromium, postgresql, fonts-noto-core, zbar-tools)
 # - starts a throwaway PostgreSQL cluster on 127.0.0.1 (unless HOCTAP_TEST_POSTGRES is already set)
 # - runs go vet, then go test on SQLite, then go test on PostgreSQL
 # - extra arguments go to both go test calls, e.g. bash scripts/test.sh -run TestLogin -v

@@ -1,6 +1,6 @@
 // Package pdf renders simple, printable A4 reports (a title, a subtitle and sections of
 // label–value rows, tables or paragraphs) with embedded Noto Sans, so that Vietnamese text
-// prints and copies correctly. It is the project's only user of the PDF library.
+// prints and copies correctly. The certificate package draws its own page with the same fonts.
 package pdf
 
 import (
