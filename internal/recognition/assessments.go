@@ -2,6 +2,7 @@ package recognition
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"strings"
@@ -532,9 +533,39 @@ func (s *Service) appraise(ctx context.Context, tx *store.Tx, by *auth.Principal
 	if !propose && before.Passed && reason == "" {
 		return fault.Errors{fault.Field("reason", "assessment.appraise.reason")}
 	}
+	if !propose && reason == "" {
+		// The person is told why: the result against the pass rule, in the words of the record.
+		if reason, err = s.shortOfRule(ctx, tx, before); err != nil {
+			return err
+		}
+	}
 	a := before
 	a.Proposed, a.Reason = propose, reason
 	a.AppraisedAt, a.AppraisedBy = tx.Now(), userID(by)
 	a.State = evaluation.Next(evaluation.StepAppraise, propose)
 	return tx.SaveAssessment(ctx, before, a, evaluation.StepAppraise, reason)
+}
+
+// shortOfRule says in plain Vietnamese how a verified result falls short of the pass rule.
+func (s *Service) shortOfRule(ctx context.Context, tx *store.Tx, a store.Assessment) (string, error) {
+	cy, err := tx.Cycle(ctx, a.CycleID)
+	if err != nil {
+		return "", err
+	}
+	set, err := s.Set(ctx, cy.CriteriaSetID)
+	if err != nil {
+		return "", err
+	}
+	res, err := set.Evaluate(a.TargetGroup, a.Scores)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	if res.Shortfall > 0 {
+		parts = append(parts, fmt.Sprintf("tổng %d/%d điểm, cần từ %d điểm", res.Total, res.MaxTotal, set.PassRule.MinTotal))
+	}
+	if len(res.Below) > 0 {
+		parts = append(parts, fmt.Sprintf("chỉ số %s dưới %d điểm", strings.Join(res.Below, ", "), set.PassRule.MinEach))
+	}
+	return "Chưa đạt điều kiện công nhận: " + strings.Join(parts, "; ") + ".", nil
 }
