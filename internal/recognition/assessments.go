@@ -35,17 +35,25 @@ func acting(by *auth.Principal, step evaluation.Step, at auth.Place) (self bool,
 	return false, allowed(by, evaluation.Permission(step, false), at)
 }
 
-// verifierPlace is where an assessment is verified: staff at their work unit, everyone else at
-// their village (the commune covers both).
-func verifierPlace(a store.Assessment) auth.Place {
+// VerifierPlace is where an assessment is verified: staff at the work unit they had when they
+// pledged, everyone else at their village (the commune covers both). It is fixed at the pledge,
+// so changing the target group in the form does not move the record to another verifier.
+func VerifierPlace(a store.Assessment) auth.Place {
 	p := store.AssessmentPlace(a)
-	if a.TargetGroup == string(people.GroupStaff) && a.WorkUnitID != 0 {
+	if a.WorkUnitID != 0 {
 		p.VillageID = 0
-	} else {
-		p.WorkUnitID = 0
 	}
 	p.CitizenID = 0
 	return p
+}
+
+// ownRecord refuses an officer's step on their own assessment: nobody verifies or appraises
+// themself.
+func ownRecord(by *auth.Principal, a store.Assessment) error {
+	if by != nil && by.CanAt(auth.PermSelfAssess, auth.Place{CitizenID: a.CitizenID}) {
+		return fault.New(fault.Forbidden, "assessment.own_record")
+	}
+	return nil
 }
 
 func outOfOrder(step evaluation.Step, s evaluation.State) error {
@@ -110,7 +118,10 @@ func (s *Service) pledge(ctx context.Context, tx *store.Tx, by *auth.Principal, 
 		group = people.GroupResident
 	}
 	a = store.Assessment{ProvinceCode: c.ProvinceCode, CommuneCode: c.CommuneCode, CycleID: cy.ID, CitizenID: c.ID,
-		VillageID: c.VillageID, WorkUnitID: c.WorkUnitID, TargetGroup: string(group)}
+		VillageID: c.VillageID, TargetGroup: string(group)}
+	if group == people.GroupStaff {
+		a.WorkUnitID = c.WorkUnitID // verified by the work unit's officer
+	}
 	if err := tx.CreateAssessment(ctx, &a); err != nil {
 		return a, err
 	}
@@ -408,7 +419,10 @@ func (s *Service) verify(ctx context.Context, tx *store.Tx, by *auth.Principal, 
 	if err != nil {
 		return before, err
 	}
-	if err := allowed(by, auth.PermVerifyAssessments, verifierPlace(before)); err != nil {
+	if err := allowed(by, auth.PermVerifyAssessments, VerifierPlace(before)); err != nil {
+		return before, err
+	}
+	if err := ownRecord(by, before); err != nil {
 		return before, err
 	}
 	if !evaluation.CanTake(evaluation.StepVerify, before.State) {
@@ -466,7 +480,7 @@ func (s *Service) Return(ctx context.Context, by *auth.Principal, id int64, comm
 			return err
 		}
 		perm := auth.PermVerifyAssessments
-		at := verifierPlace(before)
+		at := VerifierPlace(before)
 		if before.State == evaluation.StateVerified {
 			// Once verified, only the commune (at appraisal) sends it back.
 			perm, at = auth.PermAppraiseAssessments, store.AssessmentPlace(before)
@@ -521,6 +535,9 @@ func (s *Service) appraise(ctx context.Context, tx *store.Tx, by *auth.Principal
 		return err
 	}
 	if err := allowed(by, auth.PermAppraiseAssessments, store.AssessmentPlace(before)); err != nil {
+		return err
+	}
+	if err := ownRecord(by, before); err != nil {
 		return err
 	}
 	if !evaluation.CanTake(evaluation.StepAppraise, before.State) {

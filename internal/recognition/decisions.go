@@ -145,12 +145,22 @@ func (s *Service) decided(ctx context.Context, by *auth.Principal, id int64, ste
 		if step == evaluation.StepReopen {
 			a.DecisionID, a.Proposed = 0, false
 		}
-		if err := tx.RevokeCertificate(ctx, a.ID, reason); err != nil {
+		// The public page of a certificate withdrawn for a correction says only that; the
+		// officer's reason stays on the record, where only those in scope read it.
+		public := reason
+		if step == evaluation.StepReopen {
+			public = reopenedNotice
+		}
+		if err := tx.RevokeCertificate(ctx, a.ID, public); err != nil {
 			return err
 		}
 		return tx.SaveAssessment(ctx, before, a, step, reason)
 	})
 }
+
+// reopenedNotice is what the verification page says of a certificate withdrawn because its
+// record was reopened for a correction.
+const reopenedNotice = "Hồ sơ được mở lại để xem xét, sửa sai; giấy chứng nhận này không còn giá trị."
 
 // Decision returns a decision the principal may see.
 func (s *Service) Decision(ctx context.Context, by *auth.Principal, id int64) (store.Decision, error) {

@@ -484,12 +484,12 @@ func TestRefusals(t *testing.T) {
 		w.tb = t
 		err := w.unchanged([]int64{a.ID}, submit(recognition.Submission{Scores: scores(9),
 			Evidence: []recognition.Upload{{Indicator: "CS01", FileName: "anh.jpg", Data: elfFile()}}}))
-		wantField(t, err, "file", "evidence.type")
+		wantField(t, err, "CS01", "evidence.type")
 		err = w.unchanged([]int64{a.ID}, func() error {
 			_, err := w.svc.AddEvidence(ctx, self, a.ID, recognition.Upload{Indicator: "CS01", FileName: "anh.jpg", Data: elfFile()})
 			return err
 		})
-		wantField(t, err, "file", "evidence.type")
+		wantField(t, err, "CS01", "evidence.type")
 	})
 	t.Run("file too large", func(t *testing.T) {
 		w.tb = t
@@ -499,7 +499,7 @@ func TestRefusals(t *testing.T) {
 			_, err := w.svc.AddEvidence(ctx, self, a.ID, recognition.Upload{Indicator: "CS01", FileName: "big.png", Data: big})
 			return err
 		})
-		wantField(t, err, "file", "evidence.too_large")
+		wantField(t, err, "CS01", "evidence.too_large")
 		// Exactly the limit is accepted.
 		if _, err := w.svc.AddEvidence(ctx, self, a.ID, recognition.Upload{Indicator: "CS01", FileName: "max.png", Data: big[:recognition.MaxEvidenceBytes]}); err != nil {
 			t.Fatalf("a file of exactly the limit: %v", err)

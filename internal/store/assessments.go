@@ -33,7 +33,7 @@ type Assessment struct {
 	CycleID           int64
 	CitizenID         int64
 	VillageID         int64 // residents are verified at their village
-	WorkUnitID        int64 // staff at their work unit
+	WorkUnitID        int64 // staff at their work unit (set at the pledge for staff only)
 	TargetGroup       string
 	State             evaluation.State
 	SelfScores        map[string]int // as submitted, by the person or for them
@@ -75,11 +75,10 @@ func AssessmentPlace(a Assessment) auth.Place {
 
 var assessmentScope = scopeColumns{province: "a.province_code", commune: "a.commune_code", village: "a.village_id", workUnit: "a.work_unit_id", citizen: "a.citizen_id"}
 
-// verifierScope places an assessment where it is verified: staff at their work unit, everyone
-// else at their village (recognition.verifierPlace says the same for one record).
+// verifierScope places an assessment where it is verified: at its work unit when it has one
+// (staff), otherwise at its village (recognition.VerifierPlace says the same for one record).
 var verifierScope = scopeColumns{province: "a.province_code", commune: "a.commune_code",
-	village:  "(CASE WHEN a.target_group = 'staff' AND a.work_unit_id IS NOT NULL THEN NULL ELSE a.village_id END)",
-	workUnit: "(CASE WHEN a.target_group = 'staff' THEN a.work_unit_id END)"}
+	village: "(CASE WHEN a.work_unit_id IS NULL THEN a.village_id END)", workUnit: "a.work_unit_id"}
 
 const assessmentColumns = `a.id, a.province_code, a.commune_code, a.cycle_id, a.citizen_id, COALESCE(a.village_id, 0), COALESCE(a.work_unit_id, 0),
 	a.target_group, a.state, a.self_scores, a.scores, a.adjustments, a.total, a.passed, a.digital_skills, a.digital_proficient,

@@ -11,7 +11,6 @@ import (
 	"hoctap/internal/criteria"
 	"hoctap/internal/evaluation"
 	"hoctap/internal/fault"
-	"hoctap/internal/people"
 	"hoctap/internal/recognition"
 	"hoctap/internal/store"
 )
@@ -206,15 +205,8 @@ func (s *Server) assessmentView(r *http.Request, a store.Assessment, titleKey st
 	at := store.AssessmentPlace(a)
 	v.Own = p.CanAt(auth.PermSelfAssess, auth.Place{CitizenID: a.CitizenID})
 	v.CanChange = evaluation.CanTake(evaluation.StepSubmit, a.State) && (v.Own || p.CanAt(auth.PermAssistAssessment, at))
-	verifyAt := at
-	if a.TargetGroup == string(people.GroupStaff) && a.WorkUnitID != 0 {
-		verifyAt.VillageID = 0
-	} else {
-		verifyAt.WorkUnitID = 0
-	}
-	verifyAt.CitizenID = 0
-	v.CanVerify = a.State == evaluation.StateSelfAssessed && p.CanAt(auth.PermVerifyAssessments, verifyAt)
-	v.CanAppraise = a.State == evaluation.StateVerified && p.CanAt(auth.PermAppraiseAssessments, at)
+	v.CanVerify = a.State == evaluation.StateSelfAssessed && p.CanAt(auth.PermVerifyAssessments, recognition.VerifierPlace(a)) && !v.Own
+	v.CanAppraise = a.State == evaluation.StateVerified && p.CanAt(auth.PermAppraiseAssessments, at) && !v.Own
 	v.CanDecided = (a.State == evaluation.StateRecognised || a.State == evaluation.StateNotRecognised) && p.CanAt(auth.PermAppraiseAssessments, at)
 	v.Late = v.Cycle.Late(a.State, s.rec.Today())
 	return v, nil
