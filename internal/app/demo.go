@@ -137,7 +137,8 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 						if err := tx.RecordConsent(ctx, c, &consent); err != nil {
 							return err
 						}
-						if citizenID == 0 && v.ID == collectorVillage && m.Relation == demo.RelationHead && age >= 18 {
+						// The demo citizen is a resident (not staff), verified by the collector of the village.
+						if citizenID == 0 && v.ID == collectorVillage && m.Relation == demo.RelationHead && age >= 18 && c.WorkUnitID == 0 {
 							citizenID, citizenLogin = c.ID, c.NationalID
 						}
 						made++
@@ -194,7 +195,7 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 			return nil, err
 		}
 	}
-	// The demo citizen and the oldest person of the collector's village are left without a
+	// The demo citizen and a person of 70 or more of the collector's village are left without a
 	// pledge this year, to walk through the year in person and by assisted entry.
 	keep := map[int64]bool{citizenID: true}
 	elders, _, err := db.SearchCitizens(ctx, store.CitizenQuery{Scope: auth.Scope{All: true}, VillageID: collectorVillage, MinAge: 70, AgeOnYear: today.Year(), Limit: 1})

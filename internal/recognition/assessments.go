@@ -451,7 +451,7 @@ func (s *Service) verify(ctx context.Context, tx *store.Tx, by *auth.Principal, 
 		}
 		reason := strings.TrimSpace(ch.Reason)
 		if reason == "" {
-			es = append(es, fault.Field(code, "assessment.adjust.reason"))
+			es = append(es, fault.Field(code, "assessment.adjust.reason_required", code))
 			continue
 		}
 		a.Scores[code] = ch.To

@@ -175,6 +175,7 @@ func (s *Service) Decision(ctx context.Context, by *auth.Principal, id int64) (s
 // partly masked name.
 type Verification struct {
 	Code         string
+	Grouped      string // the code in groups of four, easier to compare by eye
 	MaskedName   string
 	Title        string
 	Year         int
@@ -191,7 +192,8 @@ type Verification struct {
 
 // Verification looks up a certificate by its code for the public page.
 func (s *Service) Verification(ctx context.Context, code string) (Verification, error) {
-	code = strings.ToLower(strings.TrimSpace(code))
+	// Codes are read aloud or typed from paper: spaces and dashes between groups are ignored.
+	code = strings.ToLower(strings.NewReplacer(" ", "", "-", "", "\t", "").Replace(code))
 	var v Verification
 	if len(code) != 26 {
 		return v, fault.ErrNotFound
@@ -200,7 +202,19 @@ func (s *Service) Verification(ctx context.Context, code string) (Verification, 
 	if err != nil {
 		return v, err
 	}
-	return Verification{Code: k.Code, MaskedName: people.MaskName(k.FullName), Title: k.Title, Year: k.Year, CommuneName: s.communeName(k.CommuneCode),
+	return Verification{Code: k.Code, Grouped: grouped(k.Code), MaskedName: people.MaskName(k.FullName), Title: k.Title, Year: k.Year, CommuneName: s.communeName(k.CommuneCode),
 		IssuingBody: k.Decision.IssuingBody, Decision: k.Decision.Number, SignedOn: k.Decision.SignedOn, Signer: k.Decision.Signer,
 		SignerTitle: k.Decision.SignerTitle, Revoked: k.Revoked(), RevokedAt: k.RevokedAt, RevokeReason: k.RevokeReason}, nil
+}
+
+// grouped writes a code in groups of four characters.
+func grouped(code string) string {
+	var b strings.Builder
+	for i, r := range code {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

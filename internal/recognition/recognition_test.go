@@ -113,7 +113,7 @@ func TestWholePath(t *testing.T) {
 		_, err := w.svc.Verify(ctx, w.collector1, a1.ID, map[string]recognition.ScoreChange{"CS02": {To: 6, Reason: "  "}})
 		return err
 	})
-	wantKey(t, err, fault.Invalid, "assessment.adjust.reason")
+	wantKey(t, err, fault.Invalid, "assessment.adjust.reason_required")
 	a1, err = w.svc.Verify(ctx, w.collector1, a1.ID, map[string]recognition.ScoreChange{
 		"CS02": {To: 6, Reason: "Chưa có kế hoạch học tập bằng văn bản"},
 		"CS03": {To: 9, Reason: "unchanged, ignored"},

@@ -279,7 +279,9 @@ type AssessmentStep struct {
 
 // AssessmentSteps returns an assessment's history, oldest first.
 func (db *DB) AssessmentSteps(ctx context.Context, assessmentID int64) ([]AssessmentStep, error) {
-	rows, err := db.r().query(ctx, "SELECT step, to_state, actor, at, comment FROM assessment_steps WHERE assessment_id = ? ORDER BY id", assessmentID)
+	// The account's display name, not the login the audit log keeps (a login may be an ID number).
+	rows, err := db.r().query(ctx, `SELECT s.step, s.to_state, COALESCE(u.display_name, s.actor), s.at, s.comment FROM assessment_steps s
+		LEFT JOIN users u ON u.id = s.actor_user_id WHERE s.assessment_id = ? ORDER BY s.id`, assessmentID)
 	if err != nil {
 		return nil, fmt.Errorf("store: assessment steps: %w", err)
 	}
