@@ -739,8 +739,8 @@ func TestTitleYear(t *testing.T) {
 	if err != nil {
 		t.Fatalf("verifying a changed score without a reason shows no error box: %v; %s", err, messages(unit))
 	}
-	if !strings.Contains(errText, titleAdjustCode) || !strings.Contains(errText, "Lý do") {
-		t.Errorf("without a reason the error box says %q, want it to name %s and ask for «Lý do…»", errText, titleAdjustCode)
+	if !strings.Contains(errText, titleAdjustCode) || !strings.Contains(errText, "lý do") {
+		t.Errorf("without a reason the error box says %q, want it to name %s and ask for the reason («… lý do …»)", errText, titleAdjustCode)
 	}
 	rowErr, err := text(unit, "main table.scores tbody tr:nth-child(6) .field-error")
 	if err != nil || rowErr == "" {
@@ -770,7 +770,7 @@ func TestTitleYear(t *testing.T) {
 	}
 	rows = titleScoreRows(t, unit)
 	adjusted := fmt.Sprintf("Đã sửa từ %d thành %d: %s", titleCitizenScores[5], titleAdjustTo, titleAdjustReason)
-	if r := rows[5]; !strings.HasPrefix(r.Indicator, titleAdjustCode) || !strings.Contains(r.Score, adjusted) {
+	if r := rows[5]; !strings.HasPrefix(r.Indicator, titleAdjustCode) || !strings.Contains(r.Indicator, adjusted) || r.Score != strconv.Itoa(titleAdjustTo) {
 		t.Errorf("the row of %s reads %q / %q, want the adjustment «%s»", titleAdjustCode, r.Indicator, r.Score, adjusted)
 	}
 	if tot := titleFacts(t, unit)["Tổng điểm"]; !strings.HasPrefix(tot, "82") {
