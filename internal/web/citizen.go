@@ -346,6 +346,10 @@ type CitizenView struct {
 	Unmasked  bool
 	Own       bool
 	Ethnicity bool
+	// This year's title: the person's assessment, or whether the viewer may pledge for them.
+	TitleCycle *store.Cycle
+	Title      *store.Assessment
+	CanPledge  bool
 }
 
 // ConsentRow is a consent as the person's page shows it.
@@ -400,6 +404,21 @@ func (s *Server) renderCitizen(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	view.Row = s.citizenRow(b, c, names, view.Unmasked)
+	if cy, err := s.rec.CurrentCycle(ctx); err == nil {
+		view.TitleCycle = &cy
+		if a, err := s.db.AssessmentOf(ctx, cy.ID, c.ID); err == nil {
+			view.Title = &a
+		} else if fault.KindOf(err) != fault.NotFound {
+			s.fail(w, r, err)
+			return
+		}
+		today := s.rec.Today()
+		view.CanPledge = view.Title == nil && today >= cy.OpensOn && today <= cy.PledgeBy &&
+			(p.CanAt(auth.PermAssistAssessment, place) || p.CanAt(auth.PermSelfAssess, place))
+	} else if fault.KindOf(err) != fault.NotFound {
+		s.fail(w, r, err)
+		return
+	}
 	if c.HouseholdID != 0 {
 		members, err := s.db.HouseholdMembers(ctx, c.HouseholdID)
 		if err != nil {
