@@ -12,6 +12,7 @@ import (
 	"hoctap/internal/adminunit"
 	"hoctap/internal/audit"
 	"hoctap/internal/auth"
+	"hoctap/internal/clock"
 	"hoctap/internal/demo"
 	"hoctap/internal/people"
 	"hoctap/internal/store"
@@ -61,7 +62,10 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 	var communes []placed
 	var unitID, providerID, collectorVillage, citizenID int64
 	var citizenLogin string
-	err = db.Write(ctx, func(tx *store.Tx) error {
+	// The city was registered three years ago: households, staff and consents date from then,
+	// so that the past years' titles are computed over the members of their day.
+	registered := db.WithClock(clock.NewFixed(time.Date(today.Year()-3, 1, 2, 2, 0, 0, 0, time.UTC)))
+	err = registered.Write(ctx, func(tx *store.Tx) error {
 		for _, dc := range demoCommunes {
 			code := dc.code
 			if code == "" { // the first rural commune (xã) of the list
@@ -212,7 +216,7 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 	for _, c := range communes {
 		codes = append(codes, c.commune.Code)
 	}
-	if err := loadDemoEvaluation(ctx, db, units, seed, codes, keep, out); err != nil {
+	if err := loadDemoEvaluation(ctx, db, units, seed, codes, keep, collectorVillage, out); err != nil {
 		return nil, err
 	}
 	if out != nil {

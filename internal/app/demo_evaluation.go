@@ -35,7 +35,7 @@ type demoEvaluation struct {
 	out      io.Writer
 }
 
-func loadDemoEvaluation(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint64, communes []string, keep map[int64]bool, out io.Writer) error {
+func loadDemoEvaluation(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint64, communes []string, keep map[int64]bool, collectorVillage int64, out io.Writer) error {
 	d := &demoEvaluation{db: db, units: units, rnd: rand.New(rand.NewPCG(seed, seed^0xcd47)), keep: keep, communes: communes, out: out}
 	rec := &recognition.Service{DB: db, Units: units}
 	set, err := rec.EnsureDefaultCriteria(ctx)
@@ -48,7 +48,10 @@ func loadDemoEvaluation(ctx context.Context, db *store.DB, units *adminunit.Map,
 			return fmt.Errorf("demo: year %d: %w", y, err)
 		}
 	}
-	return d.currentYear(ctx, set.ID, year)
+	if err := d.currentYear(ctx, set.ID, year); err != nil {
+		return err
+	}
+	return d.collective(ctx, collectorVillage)
 }
 
 // at returns the services reading a clock stopped on day (yyyy-mm-dd, 9:00 in Hà Nội).

@@ -56,8 +56,10 @@ var policy = map[Permission][]Role{
 	PermViewAssessments:     {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
 	PermSelfAssess:          {RoleCitizen},
 	PermAssistAssessment:    {RoleAdmin, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
-	PermVerifyAssessments:   {RoleAdmin, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
-	PermAppraiseAssessments: {RoleAdmin, RoleCommuneOfficer},
+	// City officers verify, appraise and decide the titles the city recognises (learning
+	// communities of communes, units under TT 24/2023); the service checks the level per title.
+	PermVerifyAssessments:   {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
+	PermAppraiseAssessments: {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer},
 }
 
 // RoleHas tells whether role r holds permission p.

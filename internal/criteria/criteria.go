@@ -2,7 +2,8 @@ package criteria
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
+	"io/fs"
 	"sync"
 )
 
@@ -65,6 +66,90 @@ type Indicator struct {
 	Rubric     []string `json:"rubric"`   // plain-Vietnamese hints on how to score (e.g. "9–10: …", "5–8: …", "0–4: …")
 	Evidence   []string `json:"evidence"` // suggested evidence (Vietnamese)
 	Prov       Prov     `json:"prov"`
+	// Computed, when set, is an item the registry computes (a share of members recognised…);
+	// the form shows the value, how it was computed and the members behind it.
+	Computed Computed `json:"computed,omitzero"`
+	// LevelMin is, for sets with levels, the score this indicator needs for level 1, level 2….
+	LevelMin []int `json:"level_min,omitempty"`
+}
+
+// Computed says how an item is computed from the registry and the individual results. The
+// share is taken in percent; the item scores its maximum when the share reaches Threshold, and
+// nothing below it, or, without a threshold, points in proportion to the share.
+type Computed struct {
+	Measure   string `json:"measure"`             // one of Measures
+	AgeMin    int    `json:"age_min,omitempty"`   // for measures over adults: the age range at 31 December
+	AgeMax    int    `json:"age_max,omitempty"`   // 0 = no upper bound
+	Threshold int    `json:"threshold,omitempty"` // percent; 0 = proportional
+	// IfNone says what an empty denominator gives: "" refuses (nothing to count, so no
+	// recognition on it), "full" gives the maximum (QĐ 448: a household with no child of school
+	// age has no child out of school).
+	IfNone string `json:"if_none,omitempty"`
+}
+
+// The measures an item can be computed from. Each is a share, numerator over denominator, of
+// the subject's members on the reference date (31 December of the cycle's year, or today if
+// earlier): a person counts in the household they belong to on that date.
+const (
+	MeasureHouseholdAdultsRecognised   = "household_adults_recognised"   // adults of the household recognised as learning citizens that year
+	MeasureHouseholdChildrenAtSchool   = "household_children_at_school"  // children of school age (6–14 unless set) registered as pupils
+	MeasureClanHouseholdsRecognised    = "clan_households_recognised"    // the clan's households recognised as learning families
+	MeasureVillageHouseholdsRecognised = "village_households_recognised" // the village's households recognised as learning families
+	MeasureUnitStaffRecognised         = "unit_staff_recognised"         // the unit's staff recognised as learning citizens
+	MeasureCommuneVillagesRecognised   = "commune_villages_recognised"   // the commune's villages recognised as learning communities
+	MeasureCommuneAdultsRecognised     = "commune_adults_recognised"     // the commune's adults recognised as learning citizens
+)
+
+// Measures lists every measure with the subject it applies to.
+var Measures = map[string]string{
+	MeasureHouseholdAdultsRecognised:   SubjectHousehold,
+	MeasureHouseholdChildrenAtSchool:   SubjectHousehold,
+	MeasureClanHouseholdsRecognised:    SubjectClan,
+	MeasureVillageHouseholdsRecognised: SubjectVillage,
+	MeasureUnitStaffRecognised:         SubjectWorkUnit,
+	MeasureCommuneVillagesRecognised:   SubjectCommune,
+	MeasureCommuneAdultsRecognised:     SubjectCommune,
+}
+
+// The kinds of subject a title is given to.
+const (
+	SubjectCitizen   = "citizen"
+	SubjectHousehold = "household"
+	SubjectClan      = "clan"
+	SubjectVillage   = "village"
+	SubjectWorkUnit  = "work_unit"
+	SubjectCommune   = "commune"
+)
+
+// defaultSubject is the subject of each title when a set does not name it.
+var defaultSubject = map[string]string{"learning_citizen": SubjectCitizen, "learning_family": SubjectHousehold,
+	"learning_clan": SubjectClan, "learning_community": SubjectVillage, "learning_unit": SubjectWorkUnit}
+
+// Recognition says which level appraises and decides a title, how long a recognition stays
+// valid, and how long level 2 waits after level 1. The 2025 reform moved powers between levels,
+// so these are data.
+type Recognition struct {
+	Level             string `json:"level"`                         // "commune" or "city"
+	ValidYears        int    `json:"valid_years"`                   // 1: recognised every year; 3 under TT 24/2023 and TT 25/2023
+	Level2AfterMonths int    `json:"level2_after_months,omitempty"` // 12 under TT 24 and TT 25; 0 = no wait
+	Prov              Prov   `json:"prov"`
+}
+
+// Grade is a grade of a passed result by its total (TT 22/2020: Tốt, Khá, Trung bình).
+type Grade struct {
+	Code     string `json:"code"`
+	NameVI   string `json:"name_vi"`
+	NameEN   string `json:"name_en"`
+	MinTotal int    `json:"min_total"`
+}
+
+// Level is a level of recognition (mức độ 1, 2 of TT 24/2023 and TT 25/2023): reached when the
+// total reaches MinTotal and every indicator reaches its LevelMin for this level.
+type Level struct {
+	Level    int    `json:"level"`
+	NameVI   string `json:"name_vi"`
+	NameEN   string `json:"name_en"`
+	MinTotal int    `json:"min_total"`
 }
 
 // TargetGroup is a target group (nhóm đối tượng) with its own list of indicators; a person
@@ -91,7 +176,32 @@ type Set struct {
 	DigitalSkills DigitalRule   `json:"digital_skills"`
 	Competencies  []Competency  `json:"competencies"`
 	TargetGroups  []TargetGroup `json:"target_groups"`
+	// For the collective titles; the individual set leaves them out.
+	Subject     string      `json:"subject,omitempty"` // SubjectHousehold…; "" = the title's usual subject
+	Recognition Recognition `json:"recognition,omitzero"`
+	Grades      []Grade     `json:"grades,omitempty"` // highest first
+	Levels      []Level     `json:"levels,omitempty"` // level 1 first
 }
+
+// SubjectKind returns what the set's title is given to: a person, a household, a clan, a
+// village, a work unit or a commune.
+func (s *Set) SubjectKind() string {
+	if s.Subject != "" {
+		return s.Subject
+	}
+	return defaultSubject[s.Title]
+}
+
+// RecognisingLevel is the level that appraises and decides: the commune unless the set says.
+func (s *Set) RecognisingLevel() string {
+	if s.Recognition.Level != "" {
+		return s.Recognition.Level
+	}
+	return "commune"
+}
+
+// ValidYears is how many years a recognition stays valid (1 unless the set says).
+func (s *Set) ValidYears() int { return max(s.Recognition.ValidYears, 1) }
 
 // Group returns the target group with code.
 func (s *Set) Group(code string) (*TargetGroup, bool) {
@@ -106,7 +216,10 @@ func (s *Set) Group(code string) (*TargetGroup, bool) {
 // Provisional tells whether any value of the set is not from the source (draft, assumed or
 // unknown): such a set must be confirmed before its results are published.
 func (s *Set) Provisional() bool {
-	if s.PassRule.Prov != ProvSource || s.DigitalSkills.Prov != ProvSource {
+	if s.PassRule.Prov != ProvSource || (len(s.DigitalSkills.Indicators) > 0 && s.DigitalSkills.Prov != ProvSource) {
+		return true
+	}
+	if s.Recognition.Prov != "" && s.Recognition.Prov != ProvSource {
 		return true
 	}
 	for _, c := range s.Competencies {
@@ -148,6 +261,27 @@ func (g *TargetGroup) indicator(code string) (*Indicator, bool) {
 
 //go:embed sets/learning-citizen-qd324.json
 var defaultJSON []byte
+
+//go:embed sets/*.json
+var shippedSets embed.FS
+
+// Shipped returns the files of every criteria set shipped with the software (the individual
+// title's and the collective titles'), by file name, for a new database to start with.
+func Shipped() (map[string][]byte, error) {
+	entries, err := fs.ReadDir(shippedSets, "sets")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, e := range entries {
+		b, err := shippedSets.ReadFile("sets/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out[e.Name()] = b
+	}
+	return out, nil
+}
 
 //go:embed schema.json
 var schemaJSON []byte

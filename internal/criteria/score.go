@@ -12,6 +12,8 @@ type Result struct {
 	Passed          bool
 	Below           []string // codes of indicators under PassRule.MinEach, in set order
 	Shortfall       int      // points missing to MinTotal, 0 when reached
+	Grade           *Grade   // for sets with grades: the grade of a passed result
+	Level           int      // for sets with levels: the highest level reached, 0 for none
 }
 
 // Evaluate scores one self-assessment of a person of target group group: scores holds one score
@@ -57,7 +59,58 @@ func (s *Set) Evaluate(group string, scores map[string]int) (Result, error) {
 	}
 	r.Shortfall = max(s.PassRule.MinTotal-r.Total, 0)
 	r.Passed = r.Shortfall == 0 && len(r.Below) == 0
+	if r.Passed {
+		for i := range s.Grades {
+			if r.Total >= s.Grades[i].MinTotal {
+				r.Grade = &s.Grades[i]
+				break
+			}
+		}
+	}
+	r.Level = s.level(g, scores, r.Total)
 	return r, nil
+}
+
+// level returns the highest level whose total and per-indicator minima the scores reach; the
+// levels build on each other, so a level is reached only with every level below it.
+func (s *Set) level(g *TargetGroup, scores map[string]int, total int) int {
+	reached := 0
+	for k, lv := range s.Levels {
+		if total < lv.MinTotal {
+			break
+		}
+		for _, in := range g.Indicators {
+			if k < len(in.LevelMin) && scores[in.Code] < in.LevelMin[k] {
+				return reached
+			}
+		}
+		reached = lv.Level
+	}
+	return reached
+}
+
+// ComputedScore turns a computed share (numerator over denominator) into the item's points:
+// its maximum when the percentage reaches the threshold, or points in proportion to the share.
+// A zero denominator has no score: the caller must not recognise on an undefined figure.
+func (in *Indicator) ComputedScore(num, den int) (points, percent int, ok bool) {
+	if den <= 0 {
+		if in.Computed.IfNone == "full" {
+			return in.Max, 100, true
+		}
+		return 0, 0, false
+	}
+	percent = num * 100 / den
+	if in.Computed.Threshold > 0 {
+		if percent >= in.Computed.Threshold {
+			return in.Max, percent, true
+		}
+		return 0, percent, true
+	}
+	if len(in.LevelMin) > 0 {
+		// A level's minimum is a share the text states ("≥ 90%"): rounding up would grant it early.
+		return num * in.Max / den, percent, true
+	}
+	return (num*in.Max*2 + den) / (2 * den), percent, true // rounded half up
 }
 
 // HasDigitalSkills tells whether a person has digital skills (có kỹ năng số): one of the rule's

@@ -37,7 +37,105 @@ func (s *Set) validate() fault.Errors {
 	s.validateGroups(&es, competencies)
 	s.validatePassRule(&es)
 	s.validateDigitalSkills(&es)
+	s.validateCollective(&es)
 	return es
+}
+
+// subjectsOf says which subjects each title may be given to: the learning community is a
+// village's title and, under TT 25/2023, a commune's.
+var subjectsOf = map[string][]string{"learning_citizen": {SubjectCitizen}, "learning_family": {SubjectHousehold},
+	"learning_clan": {SubjectClan}, "learning_community": {SubjectVillage, SubjectCommune}, "learning_unit": {SubjectWorkUnit}}
+
+// validateCollective checks the parts the collective titles use: subject, recognition, grades,
+// levels and computed items.
+func (s *Set) validateCollective(es *fault.Errors) {
+	if s.Subject != "" && slices.Contains(titles, s.Title) && !slices.Contains(subjectsOf[s.Title], s.Subject) {
+		es.Add("subject", "criteria.subject.not_allowed", s.Subject, s.Title, strings.Join(subjectsOf[s.Title], ", "))
+	}
+	r := s.Recognition
+	if r != (Recognition{}) {
+		if r.Level != "commune" && r.Level != "city" {
+			es.Add("recognition.level", "criteria.recognition.level", r.Level)
+		}
+		if r.ValidYears < 1 || r.ValidYears > 10 {
+			es.Add("recognition.valid_years", "criteria.recognition.valid_years", r.ValidYears)
+		}
+		if r.Level2AfterMonths < 0 {
+			es.Add("recognition.level2_after_months", "criteria.pass_rule.negative", r.Level2AfterMonths)
+		}
+		checkProv(es, "recognition.prov", r.Prov)
+	}
+	top := 0 // the lowest maximum total over the groups: what every subject can reach
+	for i := range s.TargetGroups {
+		if t := s.TargetGroups[i].MaxTotal(); i == 0 || t < top {
+			top = t
+		}
+	}
+	codes := map[string]bool{}
+	for i, g := range s.Grades {
+		p := index("grades", i)
+		switch {
+		case blank(g.Code):
+			es.Add(p+".code", "criteria.grade.code.required")
+		case codes[g.Code]:
+			es.Add(p+".code", "criteria.grade.duplicate", g.Code)
+		}
+		codes[g.Code] = true
+		if blank(g.NameVI) {
+			es.Add(p+".name_vi", "criteria.grade.name_vi.required")
+		}
+		if g.MinTotal < 0 || g.MinTotal > top {
+			es.Add(p+".min_total", "criteria.grade.min_total", g.MinTotal, top)
+		} else if i > 0 && g.MinTotal >= s.Grades[i-1].MinTotal {
+			es.Add(p+".min_total", "criteria.grade.order")
+		}
+	}
+	for i, lv := range s.Levels {
+		p := index("levels", i)
+		if lv.Level != i+1 {
+			es.Add(p+".level", "criteria.level.order", i+1)
+		}
+		if blank(lv.NameVI) {
+			es.Add(p+".name_vi", "criteria.level.name_vi.required")
+		}
+		if lv.MinTotal < 0 || lv.MinTotal > top {
+			es.Add(p+".min_total", "criteria.grade.min_total", lv.MinTotal, top)
+		}
+	}
+	subject := s.SubjectKind()
+	for i, g := range s.TargetGroups {
+		for j, in := range g.Indicators {
+			q := index(index("target_groups", i)+".indicators", j)
+			if len(in.LevelMin) > len(s.Levels) {
+				es.Add(q+".level_min", "criteria.level_min.too_many", len(in.LevelMin), len(s.Levels))
+			}
+			for k, v := range in.LevelMin {
+				if v < 0 || v > in.Max {
+					es.Add(index(q+".level_min", k), "criteria.score.range", in.Code, v, in.Max)
+				}
+			}
+			c := in.Computed
+			if c == (Computed{}) {
+				continue
+			}
+			want, known := Measures[c.Measure]
+			switch {
+			case !known:
+				es.Add(q+".computed.measure", "criteria.computed.measure.unknown", c.Measure)
+			case want != subject:
+				es.Add(q+".computed.measure", "criteria.computed.measure.subject", c.Measure, want, subject)
+			}
+			if c.IfNone != "" && c.IfNone != "full" {
+				es.Add(q+".computed.if_none", "criteria.computed.if_none", c.IfNone)
+			}
+			if c.Threshold < 0 || c.Threshold > 100 {
+				es.Add(q+".computed.threshold", "criteria.computed.threshold", c.Threshold)
+			}
+			if c.AgeMin < 0 || (c.AgeMax != 0 && c.AgeMax < c.AgeMin) {
+				es.Add(q+".computed.age_max", "criteria.computed.ages", c.AgeMin, c.AgeMax)
+			}
+		}
+	}
 }
 
 // validateHeader checks the fields that describe the set as a whole.

@@ -40,8 +40,17 @@ func acting(by *auth.Principal, step evaluation.Step, at auth.Place) (self bool,
 // so changing the target group in the form does not move the record to another verifier.
 func VerifierPlace(a store.Assessment) auth.Place {
 	p := store.AssessmentPlace(a)
-	if a.WorkUnitID != 0 {
-		p.VillageID = 0
+	switch a.SubjectKind {
+	case "", criteria.SubjectCitizen:
+		if a.WorkUnitID != 0 {
+			p.VillageID = 0
+		}
+	case criteria.SubjectHousehold: // the village's collector
+		p.WorkUnitID = 0
+	case criteria.SubjectCommune: // the city
+		p = auth.Place{ProvinceCode: a.ProvinceCode}
+	default: // clans, villages and units: the commune
+		p = auth.Place{ProvinceCode: a.ProvinceCode, CommuneCode: a.CommuneCode}
 	}
 	p.CitizenID = 0
 	return p
@@ -63,10 +72,17 @@ func outOfOrder(step evaluation.Step, s evaluation.State) error {
 // Pledge records that a person strives for the title this year, by themself or by an officer
 // for them.
 func (s *Service) Pledge(ctx context.Context, by *auth.Principal, cycleID, citizenID int64) (store.Assessment, error) {
+	return s.Register(ctx, by, cycleID, criteria.SubjectCitizen, citizenID)
+}
+
+// Register records a subject's registration for a collective title (or a person's pledge): by
+// the one who acts for it (the household's head, the clan's representative) or by an officer
+// whose scope holds it.
+func (s *Service) Register(ctx context.Context, by *auth.Principal, cycleID int64, kind string, id int64) (store.Assessment, error) {
 	var a store.Assessment
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		a, err = s.pledge(ctx, tx, by, cycleID, citizenID)
+		a, err = s.register(ctx, tx, by, cycleID, kind, id)
 		return err
 	})
 	return a, err
@@ -79,7 +95,7 @@ func (s *Service) PledgeMany(ctx context.Context, by *auth.Principal, cycleID in
 	n := 0
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		for _, id := range citizenIDs {
-			_, err := s.pledge(ctx, tx, by, cycleID, id)
+			_, err := s.register(ctx, tx, by, cycleID, criteria.SubjectCitizen, id)
 			if fe, ok := fault.As(err); ok && fe.Key == "assessment.exists" {
 				continue
 			}
@@ -93,18 +109,25 @@ func (s *Service) PledgeMany(ctx context.Context, by *auth.Principal, cycleID in
 	return n, err
 }
 
-func (s *Service) pledge(ctx context.Context, tx *store.Tx, by *auth.Principal, cycleID, citizenID int64) (store.Assessment, error) {
+func (s *Service) register(ctx context.Context, tx *store.Tx, by *auth.Principal, cycleID int64, kind string, id int64) (store.Assessment, error) {
 	var a store.Assessment
-	c, err := s.DB.Citizen(ctx, citizenID)
+	sub, err := s.SubjectOf(ctx, kind, id)
 	if err != nil {
 		return a, err
 	}
-	if _, err := acting(by, evaluation.StepPledge, store.CitizenPlace(c)); err != nil {
+	if _, err := acting(by, evaluation.StepPledge, sub.Place); err != nil {
 		return a, err
 	}
 	cy, err := tx.Cycle(ctx, cycleID)
 	if err != nil {
 		return a, err
+	}
+	set, err := s.Set(ctx, cy.CriteriaSetID)
+	if err != nil {
+		return a, err
+	}
+	if set.SubjectKind() != kind {
+		return a, fault.New(fault.Invalid, "assessment.subject.wrong_title", kind)
 	}
 	today := s.Today()
 	if today < cy.OpensOn {
@@ -113,19 +136,28 @@ func (s *Service) pledge(ctx context.Context, tx *store.Tx, by *auth.Principal, 
 	if today > cy.PledgeBy {
 		return a, fault.New(fault.Conflict, "assessment.deadline.passed", cy.PledgeBy)
 	}
-	group := c.TargetGroup
-	if group == "" {
-		group = people.GroupResident
-	}
-	a = store.Assessment{ProvinceCode: c.ProvinceCode, CommuneCode: c.CommuneCode, CycleID: cy.ID, CitizenID: c.ID,
-		VillageID: c.VillageID, TargetGroup: string(group)}
-	if group == people.GroupStaff {
-		a.WorkUnitID = c.WorkUnitID // verified by the work unit's officer
+	a = store.Assessment{ProvinceCode: sub.Place.ProvinceCode, CommuneCode: sub.Place.CommuneCode, CycleID: cy.ID, SubjectKind: kind,
+		SubjectID: id, SubjectName: sub.Name, CitizenID: sub.Owner, VillageID: sub.Place.VillageID, WorkUnitID: sub.Place.WorkUnitID,
+		TargetGroup: set.TargetGroups[0].Code}
+	if kind == criteria.SubjectCitizen {
+		c, err := s.DB.Citizen(ctx, id)
+		if err != nil {
+			return a, err
+		}
+		group := c.TargetGroup
+		if group == "" {
+			group = people.GroupResident
+		}
+		a.TargetGroup, a.WorkUnitID = string(group), 0
+		if group == people.GroupStaff {
+			a.WorkUnitID = c.WorkUnitID // verified by the work unit's officer
+		}
+		a.BirthYear = c.BirthYear
 	}
 	if err := tx.CreateAssessment(ctx, &a); err != nil {
 		return a, err
 	}
-	a.FullName, a.BirthYear = c.FullName, c.BirthYear
+	a.FullName = sub.Name
 	return a, nil
 }
 
@@ -173,17 +205,38 @@ func (s *Service) Submit(ctx context.Context, by *auth.Principal, id int64, sub 
 		if err != nil {
 			return err
 		}
-		if !self && sub.ConsentMethod != ConsentPaper && sub.ConsentMethod != ConsentSpoken {
+		citizen := before.SubjectKind == criteria.SubjectCitizen
+		if citizen && !self && sub.ConsentMethod != ConsentPaper && sub.ConsentMethod != ConsentSpoken {
 			return fault.Errors{fault.Field("consent_method", "assessment.consent.required")}
 		}
 		group := sub.TargetGroup
-		if group == "" {
+		if group == "" || !citizen {
 			group = before.TargetGroup
 		}
-		res, err := set.Evaluate(group, sub.Scores)
+		scores := maps.Clone(sub.Scores)
+		if scores == nil {
+			scores = map[string]int{}
+		}
+		computed, err := s.compute(ctx, set, group, before, cy.Year)
 		if err != nil {
 			return err
 		}
+		var undefined fault.Errors
+		for code, c := range computed {
+			if !c.Defined {
+				undefined = append(undefined, fault.Field(code, "assessment.computed.undefined", code))
+				continue
+			}
+			scores[code] = c.Points // computed, not typed: what the registry says
+		}
+		if len(undefined) > 0 {
+			return undefined
+		}
+		res, err := set.Evaluate(group, scores)
+		if err != nil {
+			return err
+		}
+		sub.Scores = scores
 		for _, id := range sub.Remove {
 			if err := s.detach(ctx, tx, before, id); err != nil {
 				return err
@@ -196,11 +249,12 @@ func (s *Service) Submit(ctx context.Context, by *auth.Principal, id int64, sub 
 		}
 		a = before
 		a.TargetGroup, a.SelfScores, a.Scores, a.Adjustments = group, maps.Clone(sub.Scores), maps.Clone(sub.Scores), nil
-		a.Total, a.Passed = res.Total, res.Passed
-		a.DigitalSkills = set.HasDigitalSkills(a.Scores, false)
-		a.DigitalProficient = set.Proficient(a.DigitalSkills, self)
+		a.Computed = computed
+		a.Total, a.Passed = res.Total, qualifies(set, res)
+		a.DigitalSkills = citizen && set.HasDigitalSkills(a.Scores, false)
+		a.DigitalProficient = a.DigitalSkills && set.Proficient(a.DigitalSkills, self)
 		a.SelfSubmitted, a.ConsentMethod = self, ""
-		if !self {
+		if !self && citizen {
 			a.ConsentMethod = sub.ConsentMethod
 		}
 		a.SubmittedAt, a.SubmittedBy = tx.Now(), userID(by)
@@ -419,7 +473,7 @@ func (s *Service) verify(ctx context.Context, tx *store.Tx, by *auth.Principal, 
 	if err != nil {
 		return before, err
 	}
-	if err := allowed(by, auth.PermVerifyAssessments, VerifierPlace(before)); err != nil {
+	if err := allowedAs(by, auth.PermVerifyAssessments, VerifierPlace(before), verifierRoles(before.SubjectKind)); err != nil {
 		return before, err
 	}
 	if err := ownRecord(by, before); err != nil {
@@ -464,9 +518,10 @@ func (s *Service) verify(ctx context.Context, tx *store.Tx, by *auth.Principal, 
 	if err != nil {
 		return before, err
 	}
-	a.Total, a.Passed = res.Total, res.Passed
-	a.DigitalSkills = set.HasDigitalSkills(a.Scores, false)
-	a.DigitalProficient = set.Proficient(a.DigitalSkills, a.SelfSubmitted)
+	a.Total, a.Passed = res.Total, qualifies(set, res)
+	citizen := a.SubjectKind == criteria.SubjectCitizen
+	a.DigitalSkills = citizen && set.HasDigitalSkills(a.Scores, false)
+	a.DigitalProficient = a.DigitalSkills && set.Proficient(a.DigitalSkills, a.SelfSubmitted)
 	a.VerifiedAt, a.VerifiedBy = tx.Now(), userID(by)
 	a.State = evaluation.Next(evaluation.StepVerify, true)
 	return a, tx.SaveAssessment(ctx, before, a, evaluation.StepVerify, "")
@@ -479,13 +534,16 @@ func (s *Service) Return(ctx context.Context, by *auth.Principal, id int64, comm
 		if err != nil {
 			return err
 		}
-		perm := auth.PermVerifyAssessments
-		at := VerifierPlace(before)
+		perm, at, roles := auth.PermVerifyAssessments, VerifierPlace(before), verifierRoles(before.SubjectKind)
 		if before.State == evaluation.StateVerified {
-			// Once verified, only the commune (at appraisal) sends it back.
-			perm, at = auth.PermAppraiseAssessments, store.AssessmentPlace(before)
+			// Once verified, only the recognising level (at appraisal) sends it back.
+			set, err := s.setOf(ctx, tx, before)
+			if err != nil {
+				return err
+			}
+			perm, at, roles = auth.PermAppraiseAssessments, recognisingPlace(before, set.RecognisingLevel()), recogniserRoles(set.RecognisingLevel())
 		}
-		if err := allowed(by, perm, at); err != nil {
+		if err := allowedAs(by, perm, at, roles); err != nil {
 			return err
 		}
 		if !evaluation.CanTake(evaluation.StepReturn, before.State) {
@@ -534,7 +592,12 @@ func (s *Service) appraise(ctx context.Context, tx *store.Tx, by *auth.Principal
 	if err != nil {
 		return err
 	}
-	if err := allowed(by, auth.PermAppraiseAssessments, store.AssessmentPlace(before)); err != nil {
+	set, err := s.setOf(ctx, tx, before)
+	if err != nil {
+		return err
+	}
+	level := set.RecognisingLevel()
+	if err := allowedAs(by, auth.PermAppraiseAssessments, recognisingPlace(before, level), recogniserRoles(level)); err != nil {
 		return err
 	}
 	if err := ownRecord(by, before); err != nil {
@@ -558,6 +621,11 @@ func (s *Service) appraise(ctx context.Context, tx *store.Tx, by *auth.Principal
 	}
 	a := before
 	a.Proposed, a.Reason = propose, reason
+	if propose {
+		if a.Grade, a.Level, err = s.standing(ctx, set, before); err != nil {
+			return err
+		}
+	}
 	a.AppraisedAt, a.AppraisedBy = tx.Now(), userID(by)
 	a.State = evaluation.Next(evaluation.StepAppraise, propose)
 	return tx.SaveAssessment(ctx, before, a, evaluation.StepAppraise, reason)
@@ -585,4 +653,54 @@ func (s *Service) shortOfRule(ctx context.Context, tx *store.Tx, a store.Assessm
 		parts = append(parts, fmt.Sprintf("chỉ số %s dưới %d điểm", strings.Join(res.Below, ", "), set.PassRule.MinEach))
 	}
 	return "Chưa đạt điều kiện công nhận: " + strings.Join(parts, "; ") + ".", nil
+}
+
+// qualifies tells whether a result may be proposed: it passes, and for a set with levels it
+// reaches level 1.
+func qualifies(set *criteria.Set, res criteria.Result) bool {
+	return res.Passed && (len(set.Levels) == 0 || res.Level >= 1)
+}
+
+// setOf returns the criteria set of an assessment's cycle.
+func (s *Service) setOf(ctx context.Context, tx *store.Tx, a store.Assessment) (*criteria.Set, error) {
+	cy, err := tx.Cycle(ctx, a.CycleID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Set(ctx, cy.CriteriaSetID)
+}
+
+// standing returns the grade and the level an appraised result is proposed at. Level 2 is given
+// only when the subject's level-1 recognition was decided at least the set's wait before
+// (TT 24/2023, TT 25/2023: twelve months); until then the proposal is level 1.
+func (s *Service) standing(ctx context.Context, set *criteria.Set, a store.Assessment) (string, int, error) {
+	res, err := set.Evaluate(a.TargetGroup, a.Scores)
+	if err != nil {
+		return "", 0, err
+	}
+	grade := ""
+	if res.Grade != nil {
+		grade = res.Grade.Code
+	}
+	level := res.Level
+	if level < 2 || set.Recognition.Level2AfterMonths == 0 {
+		return grade, level, nil
+	}
+	past, err := s.DB.SubjectAssessments(ctx, a.SubjectKind, a.SubjectID)
+	if err != nil {
+		return "", 0, err
+	}
+	for _, p := range past {
+		if p.ID == a.ID || p.State != evaluation.StateRecognised || p.Level < 1 || p.DecisionID == 0 {
+			continue
+		}
+		d, err := s.DB.Decision(ctx, p.DecisionID)
+		if err != nil {
+			return "", 0, err
+		}
+		if monthsBetween(d.SignedOn, s.Today()) >= set.Recognition.Level2AfterMonths {
+			return grade, level, nil
+		}
+	}
+	return grade, 1, nil
 }

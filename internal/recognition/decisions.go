@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hoctap/internal/auth"
+	"hoctap/internal/criteria"
 	"hoctap/internal/evaluation"
 	"hoctap/internal/fault"
 	"hoctap/internal/people"
@@ -52,20 +53,37 @@ func (in *DecisionInput) validate(today string) error {
 // Decide records a commune's recognition decision over every appraised assessment of the
 // commune in the cycle: the proposed are recognised and get a certificate, the others are not
 // recognised (their reason stays on record). Their records are then locked.
+//
+// A title recognised by the city (a set whose recognition level is "city") is decided for the
+// whole province: communeCode is then "".
 func (s *Service) Decide(ctx context.Context, by *auth.Principal, cycleID int64, communeCode string, in DecisionInput) (store.Decision, error) {
 	d := store.Decision{ProvinceCode: s.Units.Province().Code, CommuneCode: communeCode, CycleID: cycleID}
-	if err := allowed(by, auth.PermAppraiseAssessments, store.DecisionPlace(d)); err != nil {
+	cy, err := s.DB.Cycle(ctx, cycleID)
+	if err != nil {
+		return d, err
+	}
+	set, err := s.Set(ctx, cy.CriteriaSetID)
+	if err != nil {
+		return d, err
+	}
+	level := set.RecognisingLevel()
+	if level == "city" {
+		d.CommuneCode = ""
+	} else if _, err := s.Units.Current(communeCode); err != nil {
+		return d, fault.ErrNotFound
+	}
+	if err := allowedAs(by, auth.PermAppraiseAssessments, store.DecisionPlace(d), recogniserRoles(level)); err != nil {
 		return d, err
 	}
 	if err := in.validate(s.Today()); err != nil {
 		return d, err
 	}
 	d.Number, d.SignedOn, d.Signer, d.SignerTitle, d.IssuingBody = in.Number, in.SignedOn, in.Signer, in.SignerTitle, in.IssuingBody
-	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Cycle(ctx, cycleID); err != nil {
 			return err
 		}
-		ids, err := tx.AssessmentIDs(ctx, store.AssessmentQuery{CycleID: cycleID, Scope: auth.Scope{All: true}, CommuneCode: communeCode,
+		ids, err := tx.AssessmentIDs(ctx, store.AssessmentQuery{CycleID: cycleID, Scope: auth.Scope{All: true}, CommuneCode: d.CommuneCode,
 			States: []evaluation.State{evaluation.StateAppraised}})
 		if err != nil {
 			return err
@@ -88,6 +106,9 @@ func (s *Service) Decide(ctx context.Context, by *auth.Principal, cycleID int64,
 			}
 			a := before
 			a.State, a.DecisionID = evaluation.Next(evaluation.StepDecide, before.Proposed), d.ID
+			if a.State == evaluation.StateRecognised {
+				a.ValidUntil = cy.Year + set.ValidYears() - 1 // TT 24 and TT 25: three years
+			}
 			if err := tx.SaveAssessment(ctx, before, a, evaluation.StepDecide, d.Number); err != nil {
 				return err
 			}
@@ -130,7 +151,12 @@ func (s *Service) decided(ctx context.Context, by *auth.Principal, id int64, ste
 		if err != nil {
 			return err
 		}
-		if err := allowed(by, auth.PermAppraiseAssessments, store.AssessmentPlace(before)); err != nil {
+		set, err := s.setOf(ctx, tx, before)
+		if err != nil {
+			return err
+		}
+		level := set.RecognisingLevel()
+		if err := allowedAs(by, auth.PermAppraiseAssessments, recognisingPlace(before, level), recogniserRoles(level)); err != nil {
 			return err
 		}
 		if !evaluation.CanTake(step, before.State) {
@@ -143,7 +169,7 @@ func (s *Service) decided(ctx context.Context, by *auth.Principal, id int64, ste
 		a := before
 		a.State, a.Reason = evaluation.Next(step, false), reason
 		if step == evaluation.StepReopen {
-			a.DecisionID, a.Proposed = 0, false
+			a.DecisionID, a.Proposed, a.Grade, a.Level, a.ValidUntil = 0, false, "", 0, 0
 		}
 		// The public page of a certificate withdrawn for a correction says only that; the
 		// officer's reason stays on the record, where only those in scope read it.
@@ -177,7 +203,10 @@ type Verification struct {
 	Code         string
 	Grouped      string // the code in groups of four, easier to compare by eye
 	MaskedName   string
-	Title        string
+	Title        string // the title's cycle key (learning_citizen, learning_family, …)
+	TitleName    string // its Vietnamese name
+	Grade        string // a grade's or a level's name, when the title has them
+	ValidUntil   int
 	Year         int
 	CommuneName  string
 	IssuingBody  string
@@ -202,7 +231,19 @@ func (s *Service) Verification(ctx context.Context, code string) (Verification, 
 	if err != nil {
 		return v, err
 	}
-	return Verification{Code: k.Code, Grouped: grouped(k.Code), MaskedName: people.MaskName(k.FullName), Title: k.Title, Year: k.Year, CommuneName: s.communeName(k.CommuneCode),
+	name := k.FullName
+	switch k.SubjectKind {
+	case criteria.SubjectCitizen:
+		name = people.MaskName(name)
+	case criteria.SubjectHousehold: // "Hộ Nguyễn Văn An" names its head
+		name = "Hộ " + people.MaskName(strings.TrimPrefix(name, "Hộ "))
+	}
+	commune := s.communeName(k.CommuneCode)
+	if k.CommuneCode == "" {
+		commune = s.Units.Province().Name
+	}
+	return Verification{Code: k.Code, Grouped: grouped(k.Code), MaskedName: name, Title: k.Title, TitleName: TitleName(k.Title),
+		Grade: s.standingName(ctx, k), ValidUntil: k.ValidUntil, Year: k.Year, CommuneName: commune,
 		IssuingBody: k.Decision.IssuingBody, Decision: k.Decision.Number, SignedOn: k.Decision.SignedOn, Signer: k.Decision.Signer,
 		SignerTitle: k.Decision.SignerTitle, Revoked: k.Revoked(), RevokedAt: k.RevokedAt, RevokeReason: k.RevokeReason}, nil
 }
@@ -217,4 +258,61 @@ func grouped(code string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// titleNames are the titles' names as certificates and pages print them.
+var titleNames = map[string][2]string{
+	"learning_citizen":           {"Công dân học tập", "Learning Citizen"},
+	"learning_family":            {"Gia đình học tập", "Learning Family"},
+	"learning_clan":              {"Dòng họ học tập", "Learning Clan"},
+	"learning_community":         {"Cộng đồng học tập", "Learning Community"},
+	"learning_community_commune": {"Cộng đồng học tập cấp xã", "Learning Community (commune)"},
+	"learning_unit":              {"Đơn vị học tập", "Learning Unit"},
+}
+
+// TitleName is a cycle title's Vietnamese name.
+func TitleName(cycleTitle string) string {
+	if n, ok := titleNames[cycleTitle]; ok {
+		return n[0]
+	}
+	return cycleTitle
+}
+
+// TitleNameEN is a cycle title's English name.
+func TitleNameEN(cycleTitle string) string {
+	if n, ok := titleNames[cycleTitle]; ok {
+		return n[1]
+	}
+	return cycleTitle
+}
+
+// standingName names a certificate's grade or level ("Tốt", "Mức độ 2"), "" when the title has
+// neither.
+func (s *Service) standingName(ctx context.Context, k store.Certificate) string {
+	if k.Grade == "" && k.Level == 0 {
+		return ""
+	}
+	a, err := s.DB.Assessment(ctx, k.AssessmentID)
+	if err != nil {
+		return ""
+	}
+	cy, err := s.DB.Cycle(ctx, a.CycleID)
+	if err != nil {
+		return ""
+	}
+	set, err := s.Set(ctx, cy.CriteriaSetID)
+	if err != nil {
+		return ""
+	}
+	for _, g := range set.Grades {
+		if g.Code == k.Grade {
+			return g.NameVI
+		}
+	}
+	for _, lv := range set.Levels {
+		if lv.Level == k.Level {
+			return lv.NameVI
+		}
+	}
+	return ""
 }

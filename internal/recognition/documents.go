@@ -17,12 +17,6 @@ import (
 	"hoctap/internal/store"
 )
 
-// Title names, as certificates print them.
-const (
-	titleVI = "Công dân học tập"
-	titleEN = "Learning Citizen"
-)
-
 // VerifyURL is the public address of a certificate's verification page.
 func VerifyURL(baseURL, code string) string {
 	return strings.TrimRight(baseURL, "/") + "/verify/" + code
@@ -30,10 +24,14 @@ func VerifyURL(baseURL, code string) string {
 
 func (s *Service) printable(k store.Certificate, baseURL string) certificate.Certificate {
 	signed, _ := time.Parse("2006-01-02", k.Decision.SignedOn) // validated when the decision was recorded
+	commune := s.communeName(k.CommuneCode)
+	if k.CommuneCode == "" {
+		commune = s.Units.Province().Name
+	}
 	return certificate.Certificate{
 		Code: k.Code, VerifyURL: VerifyURL(baseURL, k.Code), FullName: k.FullName, BirthYear: k.BirthYear,
-		CommuneName: s.communeName(k.CommuneCode), ProvinceName: s.Units.Province().Name, Year: k.Year,
-		TitleVI: titleVI, TitleEN: titleEN, DecisionNumber: k.Decision.Number, DecisionDate: signed,
+		CommuneName: commune, ProvinceName: s.Units.Province().Name, Year: k.Year,
+		TitleVI: TitleName(k.Title), TitleEN: TitleNameEN(k.Title), DecisionNumber: k.Decision.Number, DecisionDate: signed,
 		Signer: k.Decision.Signer, SignerTitle: k.Decision.SignerTitle, IssuingBody: k.Decision.IssuingBody,
 	}
 }
@@ -161,7 +159,8 @@ func writeRows(w io.Writer, sheetName string, as []store.Assessment) error {
 // ProposalList returns a commune's appraised and verified assessments: "Danh sách đề nghị
 // công nhận", in village and name order.
 func (s *Service) ProposalList(ctx context.Context, by *auth.Principal, cycleID int64, communeCode string) ([]store.Assessment, error) {
-	if err := allowed(by, auth.PermViewAssessments, auth.Place{ProvinceCode: s.Units.Province().Code, CommuneCode: communeCode}); err != nil {
+	at := auth.Place{ProvinceCode: s.Units.Province().Code, CommuneCode: communeCode}
+	if err := allowed(by, auth.PermViewAssessments, at); err != nil {
 		return nil, err
 	}
 	as, _, err := s.DB.Assessments(ctx, store.AssessmentQuery{CycleID: cycleID, Scope: auth.Scope{All: true}, CommuneCode: communeCode,
@@ -225,7 +224,7 @@ func (s *Service) DecisionAnnexPDF(ctx context.Context, by *auth.Principal, deci
 		t.Rows = append(t.Rows, []string{fmt.Sprint(i + 1), a.FullName, fmt.Sprint(a.BirthYear), a.VillageName, GroupName(a.TargetGroup), fmt.Sprint(a.Total)})
 	}
 	return pdf.Render(w, pdf.Document{
-		Title:       fmt.Sprintf("Danh sách công nhận danh hiệu «%s» năm %d", titleVI, cy.Year),
+		Title:       fmt.Sprintf("Danh sách công nhận danh hiệu «%s» năm %d", TitleName(cy.Title), cy.Year),
 		Subtitle:    fmt.Sprintf("Kèm theo Quyết định số %s ngày %s của %s", d.Number, signed.Format("02/01/2006"), d.IssuingBody),
 		GeneratedAt: s.DB.Now(),
 		Footer:      s.communeName(d.CommuneCode) + " — " + s.Units.Province().Name,

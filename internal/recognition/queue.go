@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"hoctap/internal/auth"
+	"hoctap/internal/criteria"
 	"hoctap/internal/evaluation"
 	"hoctap/internal/fault"
 	"hoctap/internal/store"
@@ -37,16 +38,18 @@ func (s *Service) WorkQueue(ctx context.Context, by *auth.Principal) (Queue, err
 	if q.Pipeline, err = s.DB.StateCounts(ctx, store.AssessmentQuery{CycleID: cy.ID, Scope: by.Scope(auth.PermViewAssessments)}); err != nil {
 		return q, err
 	}
-	if by.Can(auth.PermVerifyAssessments) {
-		c, err := s.DB.StateCounts(ctx, store.AssessmentQuery{CycleID: cy.ID, Scope: by.Scope(auth.PermVerifyAssessments), ForVerifier: true,
+	// Only the grants that take the step on a person count: a city officer verifies communes,
+	// not people.
+	if verify := scopeAs(by, auth.PermVerifyAssessments, verifierRoles(criteria.SubjectCitizen)); !verify.Empty() {
+		c, err := s.DB.StateCounts(ctx, store.AssessmentQuery{CycleID: cy.ID, Scope: verify, ForVerifier: true,
 			States: []evaluation.State{evaluation.StateSelfAssessed}})
 		if err != nil {
 			return q, err
 		}
 		q.ToVerify = c[evaluation.StateSelfAssessed]
 	}
-	if by.Can(auth.PermAppraiseAssessments) {
-		c, err := s.DB.StateCounts(ctx, store.AssessmentQuery{CycleID: cy.ID, Scope: by.Scope(auth.PermAppraiseAssessments),
+	if appraise := scopeAs(by, auth.PermAppraiseAssessments, recogniserRoles("commune")); !appraise.Empty() {
+		c, err := s.DB.StateCounts(ctx, store.AssessmentQuery{CycleID: cy.ID, Scope: appraise,
 			States: []evaluation.State{evaluation.StateVerified, evaluation.StateAppraised}})
 		if err != nil {
 			return q, err

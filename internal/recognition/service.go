@@ -8,6 +8,7 @@ package recognition
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -71,20 +72,73 @@ func (s *Service) UploadCriteria(ctx context.Context, by *auth.Principal, body [
 	return cs, err
 }
 
-// EnsureDefaultCriteria stores the embedded default set unless its version is already there,
-// and returns it.
+// EnsureDefaultCriteria stores every shipped criteria set whose version is not there yet (the
+// individual title's and the collective titles'), and returns the individual title's.
 func (s *Service) EnsureDefaultCriteria(ctx context.Context) (store.CriteriaSet, error) {
 	def := criteria.Default()
 	sets, err := s.DB.CriteriaSets(ctx)
 	if err != nil {
 		return store.CriteriaSet{}, err
 	}
+	have := map[string]store.CriteriaSet{}
 	for _, cs := range sets {
-		if cs.Title == def.Title && cs.Version == def.Version {
-			return cs, nil
+		have[cs.Title+"\x00"+cs.Version] = cs
+	}
+	shipped, err := criteria.Shipped()
+	if err != nil {
+		return store.CriteriaSet{}, err
+	}
+	names := make([]string, 0, len(shipped))
+	for name := range shipped {
+		names = append(names, name)
+	}
+	slices.Sort(names) // the same ids on every new database
+	for _, name := range names {
+		set, err := criteria.Parse(shipped[name])
+		if err != nil {
+			return store.CriteriaSet{}, fmt.Errorf("recognition: shipped set %s: %w", name, err)
+		}
+		key := set.Title + "\x00" + set.Version
+		if _, ok := have[key]; ok {
+			continue
+		}
+		cs, err := s.UploadCriteria(ctx, nil, shipped[name])
+		if err != nil {
+			return cs, err
+		}
+		have[key] = cs
+	}
+	return have[def.Title+"\x00"+def.Version], nil
+}
+
+// ShippedSet returns the stored version of the shipped set of a cycle title.
+func (s *Service) ShippedSet(ctx context.Context, cycleTitle string) (store.CriteriaSet, error) {
+	shipped, err := criteria.Shipped()
+	if err != nil {
+		return store.CriteriaSet{}, err
+	}
+	sets, err := s.DB.CriteriaSets(ctx)
+	if err != nil {
+		return store.CriteriaSet{}, err
+	}
+	names := make([]string, 0, len(shipped))
+	for name := range shipped {
+		names = append(names, name)
+	}
+	// In name order: for units, TT 22/2020 (recognised by the commune) comes before TT 24/2023.
+	slices.Sort(names)
+	for _, name := range names {
+		set, err := criteria.Parse(shipped[name])
+		if err != nil || CycleTitle(set) != cycleTitle {
+			continue
+		}
+		for _, cs := range sets {
+			if cs.Title == set.Title && cs.Version == set.Version {
+				return cs, nil
+			}
 		}
 	}
-	return s.UploadCriteria(ctx, nil, criteria.DefaultJSON())
+	return store.CriteriaSet{}, fault.ErrNotFound
 }
 
 // Set returns the parsed criteria of a stored version.
@@ -104,7 +158,8 @@ func (s *Service) Set(ctx context.Context, id int64) (*criteria.Set, error) {
 	return set, nil
 }
 
-// CycleInput is what an officer enters to open or change a cycle.
+// CycleInput is what an officer enters to open or change a cycle. The cycle's title is its
+// criteria set's.
 type CycleInput struct {
 	Year          int
 	CriteriaSetID int64
@@ -138,17 +193,22 @@ func (in CycleInput) validate() error {
 
 // CreateCycle opens the cycle of a year for the individual title.
 func (s *Service) CreateCycle(ctx context.Context, by *auth.Principal, in CycleInput) (store.Cycle, error) {
-	c := store.Cycle{Title: TitleLearningCitizen, Year: in.Year, CriteriaSetID: in.CriteriaSetID, Dates: in.Dates}
+	c := store.Cycle{Year: in.Year, CriteriaSetID: in.CriteriaSetID, Dates: in.Dates}
 	if err := allowed(by, auth.PermManageCriteria, auth.Place{ProvinceCode: s.Units.Province().Code}); err != nil {
 		return c, err
 	}
 	if err := in.validate(); err != nil {
 		return c, err
 	}
-	if err := s.checkSetFits(ctx, in.CriteriaSetID, in.Year); err != nil {
+	if err := s.checkSetFits(ctx, in.CriteriaSetID, "", in.Year); err != nil {
 		return c, err
 	}
-	err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreateCycle(ctx, &c) })
+	set, err := s.Set(ctx, in.CriteriaSetID)
+	if err != nil {
+		return c, err
+	}
+	c.Title = CycleTitle(set)
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreateCycle(ctx, &c) })
 	return c, err
 }
 
@@ -165,7 +225,7 @@ func (s *Service) UpdateCycle(ctx context.Context, by *auth.Principal, id int64,
 	if err := in.validate(); err != nil {
 		return err
 	}
-	if err := s.checkSetFits(ctx, in.CriteriaSetID, in.Year); err != nil {
+	if err := s.checkSetFits(ctx, in.CriteriaSetID, old.Title, in.Year); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -173,8 +233,9 @@ func (s *Service) UpdateCycle(ctx context.Context, by *auth.Principal, id int64,
 	})
 }
 
-// checkSetFits refuses a set of another title or one not valid in the year.
-func (s *Service) checkSetFits(ctx context.Context, setID int64, year int) error {
+// checkSetFits refuses a set of another title than the cycle's (title "" for a new cycle) or
+// one not valid in the year.
+func (s *Service) checkSetFits(ctx context.Context, setID int64, title string, year int) error {
 	set, err := s.Set(ctx, setID)
 	if err != nil {
 		if fault.KindOf(err) == fault.NotFound {
@@ -182,7 +243,7 @@ func (s *Service) checkSetFits(ctx context.Context, setID int64, year int) error
 		}
 		return err
 	}
-	if set.Title != TitleLearningCitizen {
+	if title != "" && CycleTitle(set) != title {
 		return fault.Field("criteria_set_id", "cycle.set.title")
 	}
 	if year < set.ValidFrom || (set.ValidTo != 0 && year > set.ValidTo) {
@@ -191,14 +252,20 @@ func (s *Service) checkSetFits(ctx context.Context, setID int64, year int) error
 	return nil
 }
 
-// CurrentCycle returns the cycle of the current year, or the newest one.
+// CurrentCycle returns the Learning Citizen cycle of the current year, or the newest one.
 func (s *Service) CurrentCycle(ctx context.Context) (store.Cycle, error) {
+	return s.CurrentCycleOf(ctx, TitleLearningCitizen)
+}
+
+// CurrentCycleOf returns the cycle of a title (a cycle title: CycleTitle) of the current year,
+// or its newest one.
+func (s *Service) CurrentCycleOf(ctx context.Context, title string) (store.Cycle, error) {
 	year := s.DB.Now().In(ict).Year()
-	c, err := s.DB.CycleOfYear(ctx, TitleLearningCitizen, year)
+	c, err := s.DB.CycleOfYear(ctx, title, year)
 	if err == nil || fault.KindOf(err) != fault.NotFound {
 		return c, err
 	}
-	cs, err := s.DB.Cycles(ctx, TitleLearningCitizen)
+	cs, err := s.DB.Cycles(ctx, title)
 	if err != nil {
 		return c, err
 	}

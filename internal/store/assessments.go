@@ -25,13 +25,29 @@ type Adjustment struct {
 	At     time.Time `json:"at"`
 }
 
-// Assessment is one person's way through one cycle.
+// Computation is an item computed from the registry: numerator over denominator on the
+// reference day, and the points it gives.
+type Computation struct {
+	Numerator   int     `json:"num"`
+	Denominator int     `json:"den"`
+	Percent     int     `json:"pct"`
+	Points      int     `json:"points"`
+	Defined     bool    `json:"defined"` // false when the denominator is zero
+	On          string  `json:"on"`      // the reference day, yyyy-mm-dd
+	Members     []int64 `json:"members,omitempty"`
+}
+
+// Assessment is one subject's way through one cycle: a person's, or a household's, clan's,
+// village's, work unit's or commune's.
 type Assessment struct {
 	ID                int64
 	ProvinceCode      string
 	CommuneCode       string
 	CycleID           int64
-	CitizenID         int64
+	SubjectKind       string // criteria.SubjectCitizen, SubjectHousehold, …
+	SubjectID         int64
+	SubjectName       string
+	CitizenID         int64 // the person who acts for the subject themself (the person, the head, the representative); 0 for none
 	VillageID         int64 // residents are verified at their village
 	WorkUnitID        int64 // staff at their work unit (set at the pledge for staff only)
 	TargetGroup       string
@@ -39,6 +55,7 @@ type Assessment struct {
 	SelfScores        map[string]int // as submitted, by the person or for them
 	Scores            map[string]int // after verification
 	Adjustments       []Adjustment
+	Computed          map[string]Computation // items computed from the registry, by indicator code
 	Total             int
 	Passed            bool
 	DigitalSkills     bool
@@ -54,6 +71,9 @@ type Assessment struct {
 	AppraisedAt       time.Time
 	AppraisedBy       int64
 	Proposed          bool   // appraisal: proposed for recognition
+	Grade             string // for sets with grades: the grade's code
+	Level             int    // for sets with levels: the level reached
+	ValidUntil        int    // the last year a recognition holds (several years under TT 24 and TT 25)
 	Comment           string // the last comment to the person (a return)
 	Reason            string // why not proposed, not recognised, reopened or revoked
 	DecisionID        int64
@@ -64,7 +84,8 @@ type Assessment struct {
 	BirthYear   int
 	NationalID  string
 	VillageName string
-	Year        int // of the cycle
+	Year        int    // of the cycle
+	CycleTitle  string // the cycle's title key
 }
 
 // AssessmentPlace locates an assessment for access checks: its commune, the village and work
@@ -80,23 +101,26 @@ var assessmentScope = scopeColumns{province: "a.province_code", commune: "a.comm
 var verifierScope = scopeColumns{province: "a.province_code", commune: "a.commune_code",
 	village: "(CASE WHEN a.work_unit_id IS NULL THEN a.village_id END)", workUnit: "a.work_unit_id"}
 
-const assessmentColumns = `a.id, a.province_code, a.commune_code, a.cycle_id, a.citizen_id, COALESCE(a.village_id, 0), COALESCE(a.work_unit_id, 0),
-	a.target_group, a.state, a.self_scores, a.scores, a.adjustments, a.total, a.passed, a.digital_skills, a.digital_proficient,
+const assessmentColumns = `a.id, a.province_code, a.commune_code, a.cycle_id, a.subject_kind, a.subject_id, a.subject_name, COALESCE(a.citizen_id, 0),
+	COALESCE(a.village_id, 0), COALESCE(a.work_unit_id, 0), a.target_group, a.state, a.self_scores, a.scores, a.adjustments, a.computed, a.total, a.passed, a.digital_skills, a.digital_proficient,
 	a.self_submitted, a.consent_method, a.pledged_at, COALESCE(a.pledged_by, 0), a.submitted_at, COALESCE(a.submitted_by, 0),
-	a.verified_at, COALESCE(a.verified_by, 0), a.appraised_at, COALESCE(a.appraised_by, 0), a.proposed, a.comment, a.reason,
-	COALESCE(a.decision_id, 0), a.updated_at, c.full_name, c.birth_year, COALESCE(c.national_id, ''), COALESCE(v.name, ''), y.year`
+	a.verified_at, COALESCE(a.verified_by, 0), a.appraised_at, COALESCE(a.appraised_by, 0), a.proposed, a.grade, a.level, a.valid_until,
+	a.comment, a.reason, COALESCE(a.decision_id, 0), a.updated_at,
+	CASE WHEN a.subject_kind = 'citizen' THEN COALESCE(c.full_name, a.subject_name) ELSE a.subject_name END,
+	CASE WHEN a.subject_kind = 'citizen' THEN COALESCE(c.birth_year, 0) ELSE 0 END,
+	CASE WHEN a.subject_kind = 'citizen' THEN COALESCE(c.national_id, '') ELSE '' END, COALESCE(v.name, ''), y.year, y.title`
 
-const assessmentFrom = ` FROM assessments a JOIN citizens c ON c.id = a.citizen_id JOIN cycles y ON y.id = a.cycle_id LEFT JOIN villages v ON v.id = a.village_id`
+const assessmentFrom = ` FROM assessments a LEFT JOIN citizens c ON c.id = a.citizen_id JOIN cycles y ON y.id = a.cycle_id LEFT JOIN villages v ON v.id = a.village_id`
 
 func scanAssessment(s scanner) (Assessment, error) {
 	var a Assessment
-	var state, self, scores, adj string
+	var state, self, scores, adj, computed string
 	var sub, ver, app sql.NullTime
-	err := s.Scan(&a.ID, &a.ProvinceCode, &a.CommuneCode, &a.CycleID, &a.CitizenID, &a.VillageID, &a.WorkUnitID,
-		&a.TargetGroup, &state, &self, &scores, &adj, &a.Total, &a.Passed, &a.DigitalSkills, &a.DigitalProficient,
+	err := s.Scan(&a.ID, &a.ProvinceCode, &a.CommuneCode, &a.CycleID, &a.SubjectKind, &a.SubjectID, &a.SubjectName, &a.CitizenID,
+		&a.VillageID, &a.WorkUnitID, &a.TargetGroup, &state, &self, &scores, &adj, &computed, &a.Total, &a.Passed, &a.DigitalSkills, &a.DigitalProficient,
 		&a.SelfSubmitted, &a.ConsentMethod, &a.PledgedAt, &a.PledgedBy, &sub, &a.SubmittedBy,
-		&ver, &a.VerifiedBy, &app, &a.AppraisedBy, &a.Proposed, &a.Comment, &a.Reason,
-		&a.DecisionID, &a.UpdatedAt, &a.FullName, &a.BirthYear, &a.NationalID, &a.VillageName, &a.Year)
+		&ver, &a.VerifiedBy, &app, &a.AppraisedBy, &a.Proposed, &a.Grade, &a.Level, &a.ValidUntil, &a.Comment, &a.Reason,
+		&a.DecisionID, &a.UpdatedAt, &a.FullName, &a.BirthYear, &a.NationalID, &a.VillageName, &a.Year, &a.CycleTitle)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fault.ErrNotFound
 	}
@@ -110,6 +134,9 @@ func scanAssessment(s scanner) (Assessment, error) {
 		return a, err
 	}
 	if err := unmarshalIfSet(scores, &a.Scores); err != nil {
+		return a, err
+	}
+	if err := unmarshalIfSet(computed, &a.Computed); err != nil {
 		return a, err
 	}
 	return a, unmarshalIfSet(adj, &a.Adjustments)
@@ -156,12 +183,24 @@ func (tx *Tx) Assessment(ctx context.Context, id int64) (Assessment, error) {
 
 // AssessmentOf returns a person's assessment in a cycle.
 func (db *DB) AssessmentOf(ctx context.Context, cycleID, citizenID int64) (Assessment, error) {
-	return scanAssessment(db.r().queryRow(ctx, "SELECT "+assessmentColumns+assessmentFrom+" WHERE a.cycle_id = ? AND a.citizen_id = ?", cycleID, citizenID))
+	return db.SubjectAssessment(ctx, cycleID, "citizen", citizenID)
 }
 
-// AssessmentsOfCitizen lists a person's assessments, newest cycle first.
+// SubjectAssessment returns a subject's assessment in a cycle.
+func (db *DB) SubjectAssessment(ctx context.Context, cycleID int64, kind string, id int64) (Assessment, error) {
+	return scanAssessment(db.r().queryRow(ctx, "SELECT "+assessmentColumns+assessmentFrom+" WHERE a.cycle_id = ? AND a.subject_kind = ? AND a.subject_id = ?",
+		cycleID, kind, id))
+}
+
+// AssessmentsOfCitizen lists the assessments a person acts on themself (their own, and those of
+// the household they head or the clan they represent), newest cycle first.
 func (db *DB) AssessmentsOfCitizen(ctx context.Context, citizenID int64) ([]Assessment, error) {
-	return db.assessments(ctx, "SELECT "+assessmentColumns+assessmentFrom+" WHERE a.citizen_id = ? ORDER BY a.cycle_id DESC", citizenID)
+	return db.assessments(ctx, "SELECT "+assessmentColumns+assessmentFrom+" WHERE a.citizen_id = ? ORDER BY a.cycle_id DESC, a.id", citizenID)
+}
+
+// SubjectAssessments lists a subject's assessments of every cycle, newest first.
+func (db *DB) SubjectAssessments(ctx context.Context, kind string, id int64) ([]Assessment, error) {
+	return db.assessments(ctx, "SELECT "+assessmentColumns+assessmentFrom+" WHERE a.subject_kind = ? AND a.subject_id = ? ORDER BY y.year DESC", kind, id)
 }
 
 func (db *DB) assessments(ctx context.Context, q string, args ...any) ([]Assessment, error) {
@@ -181,11 +220,14 @@ func (db *DB) assessments(ctx context.Context, q string, args ...any) ([]Assessm
 	return out, rows.Err()
 }
 
-// CreateAssessment records a pledge; a second assessment of the same person in the cycle is a
+// CreateAssessment records a pledge; a second assessment of the same subject in the cycle is a
 // conflict.
 func (tx *Tx) CreateAssessment(ctx context.Context, a *Assessment) error {
+	if a.SubjectKind == "" {
+		a.SubjectKind, a.SubjectID = "citizen", a.CitizenID
+	}
 	var n int
-	if err := tx.queryRow(ctx, "SELECT count(*) FROM assessments WHERE cycle_id = ? AND citizen_id = ?", a.CycleID, a.CitizenID).Scan(&n); err != nil {
+	if err := tx.queryRow(ctx, "SELECT count(*) FROM assessments WHERE cycle_id = ? AND subject_kind = ? AND subject_id = ?", a.CycleID, a.SubjectKind, a.SubjectID).Scan(&n); err != nil {
 		return fmt.Errorf("store: assessment: %w", err)
 	}
 	if n > 0 {
@@ -193,9 +235,9 @@ func (tx *Tx) CreateAssessment(ctx context.Context, a *Assessment) error {
 	}
 	a.PledgedAt, a.UpdatedAt, a.State = tx.now, tx.now, evaluation.StatePledged
 	a.PledgedBy = actorID(ctx)
-	id, err := tx.insert(ctx, `INSERT INTO assessments (province_code, commune_code, cycle_id, citizen_id, village_id, work_unit_id,
-		target_group, state, pledged_at, pledged_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ProvinceCode, a.CommuneCode, a.CycleID, a.CitizenID, nullInt(a.VillageID), nullInt(a.WorkUnitID), a.TargetGroup,
+	id, err := tx.insert(ctx, `INSERT INTO assessments (province_code, commune_code, cycle_id, subject_kind, subject_id, subject_name, citizen_id,
+		village_id, work_unit_id, target_group, state, pledged_at, pledged_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ProvinceCode, a.CommuneCode, a.CycleID, a.SubjectKind, a.SubjectID, a.SubjectName, nullInt(a.CitizenID), nullInt(a.VillageID), nullInt(a.WorkUnitID), a.TargetGroup,
 		string(a.State), a.PledgedAt, nullInt(a.PledgedBy), a.UpdatedAt)
 	if isUniqueViolation(err) {
 		return fault.New(fault.Conflict, "assessment.exists")
@@ -215,14 +257,15 @@ func (tx *Tx) CreateAssessment(ctx context.Context, a *Assessment) error {
 // step in the person's history, and the audit entry, all in the caller's transaction.
 func (tx *Tx) SaveAssessment(ctx context.Context, before, a Assessment, step evaluation.Step, comment string) error {
 	a.UpdatedAt = tx.now
-	_, err := tx.exec(ctx, `UPDATE assessments SET target_group = ?, state = ?, self_scores = ?, scores = ?, adjustments = ?, total = ?,
+	_, err := tx.exec(ctx, `UPDATE assessments SET target_group = ?, state = ?, self_scores = ?, scores = ?, adjustments = ?, computed = ?, total = ?,
 		passed = ?, digital_skills = ?, digital_proficient = ?, self_submitted = ?, consent_method = ?, submitted_at = ?, submitted_by = ?,
-		verified_at = ?, verified_by = ?, appraised_at = ?, appraised_by = ?, proposed = ?, comment = ?, reason = ?, decision_id = ?,
-		updated_at = ? WHERE id = ?`,
+		verified_at = ?, verified_by = ?, appraised_at = ?, appraised_by = ?, proposed = ?, grade = ?, level = ?, valid_until = ?,
+		comment = ?, reason = ?, decision_id = ?, updated_at = ? WHERE id = ?`,
 		a.TargetGroup, string(a.State), marshalOrEmpty(a.SelfScores, a.SelfScores == nil), marshalOrEmpty(a.Scores, a.Scores == nil),
-		marshalOrEmpty(a.Adjustments, len(a.Adjustments) == 0), a.Total, a.Passed, a.DigitalSkills, a.DigitalProficient, a.SelfSubmitted,
-		a.ConsentMethod, nullTime(a.SubmittedAt), nullInt(a.SubmittedBy), nullTime(a.VerifiedAt), nullInt(a.VerifiedBy),
-		nullTime(a.AppraisedAt), nullInt(a.AppraisedBy), a.Proposed, a.Comment, a.Reason, nullInt(a.DecisionID), a.UpdatedAt, a.ID)
+		marshalOrEmpty(a.Adjustments, len(a.Adjustments) == 0), marshalOrEmpty(a.Computed, len(a.Computed) == 0), a.Total, a.Passed,
+		a.DigitalSkills, a.DigitalProficient, a.SelfSubmitted, a.ConsentMethod, nullTime(a.SubmittedAt), nullInt(a.SubmittedBy),
+		nullTime(a.VerifiedAt), nullInt(a.VerifiedBy), nullTime(a.AppraisedAt), nullInt(a.AppraisedBy), a.Proposed, a.Grade, a.Level,
+		a.ValidUntil, a.Comment, a.Reason, nullInt(a.DecisionID), a.UpdatedAt, a.ID)
 	if err != nil {
 		return fmt.Errorf("store: save assessment: %w", err)
 	}
@@ -236,7 +279,13 @@ func (tx *Tx) SaveAssessment(ctx context.Context, before, a Assessment, step eva
 // auditView is what the audit log keeps of an assessment: its state and scores, not the
 // person's name (the citizen id points at them).
 func auditView(a Assessment) map[string]any {
-	m := map[string]any{"state": a.State, "citizen_id": a.CitizenID, "cycle_id": a.CycleID, "target_group": a.TargetGroup}
+	m := map[string]any{"state": a.State, "subject": a.SubjectKind, "subject_id": a.SubjectID, "cycle_id": a.CycleID, "target_group": a.TargetGroup}
+	if a.Grade != "" || a.Level != 0 {
+		m["grade"], m["level"], m["valid_until"] = a.Grade, a.Level, a.ValidUntil
+	}
+	if len(a.Computed) > 0 {
+		m["computed"] = a.Computed
+	}
 	if a.Scores != nil {
 		m["scores"], m["total"], m["passed"] = a.Scores, a.Total, a.Passed
 	}
@@ -308,8 +357,9 @@ type AssessmentQuery struct {
 	WorkUnitID  int64
 	DecisionID  int64
 	States      []evaluation.State
-	ForVerifier bool // place rows where they are verified, not where the person lives
-	Limit       int  // 0 = no limit
+	SubjectKind string // "" = any
+	ForVerifier bool   // place rows where they are verified, not where the person lives
+	Limit       int    // 0 = no limit
 	Offset      int
 }
 
@@ -324,6 +374,9 @@ func (q AssessmentQuery) where() (string, []any) {
 	conds, args = append(conds, sw), append(args, sa...)
 	if q.CommuneCode != "" {
 		conds, args = append(conds, "a.commune_code = ?"), append(args, q.CommuneCode)
+	}
+	if q.SubjectKind != "" {
+		conds, args = append(conds, "a.subject_kind = ?"), append(args, q.SubjectKind)
 	}
 	if q.VillageID != 0 {
 		conds, args = append(conds, "a.village_id = ?"), append(args, q.VillageID)
@@ -349,7 +402,7 @@ func (db *DB) Assessments(ctx context.Context, q AssessmentQuery) ([]Assessment,
 	if err := db.r().queryRow(ctx, "SELECT count(*) FROM assessments a WHERE "+w, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count assessments: %w", err)
 	}
-	sqlq := "SELECT " + assessmentColumns + assessmentFrom + " WHERE " + w + " ORDER BY COALESCE(v.name, ''), c.sort_key, a.id"
+	sqlq := "SELECT " + assessmentColumns + assessmentFrom + " WHERE " + w + " ORDER BY COALESCE(v.name, ''), c.sort_key, a.subject_name, a.id"
 	if q.Limit > 0 {
 		sqlq += fmt.Sprintf(" LIMIT %d OFFSET %d", q.Limit, q.Offset)
 	}

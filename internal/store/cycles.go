@@ -177,9 +177,14 @@ func (db *DB) CycleOfYear(ctx context.Context, title string, year int) (Cycle, e
 	return scanCycle(db.r().queryRow(ctx, "SELECT "+cycleColumns+" FROM cycles c WHERE c.title = ? AND c.year = ?", title, year))
 }
 
-// Cycles lists the cycles of a title, newest year first.
+// AllCycles lists the cycles of every title, newest year first.
+func (db *DB) AllCycles(ctx context.Context) ([]Cycle, error) {
+	return db.Cycles(ctx, "")
+}
+
+// Cycles lists the cycles of a title ("" for every title), newest year first.
 func (db *DB) Cycles(ctx context.Context, title string) ([]Cycle, error) {
-	rows, err := db.r().query(ctx, "SELECT "+cycleCounted+" FROM cycles c WHERE c.title = ? ORDER BY c.year DESC", title)
+	rows, err := db.r().query(ctx, "SELECT "+cycleCounted+" FROM cycles c WHERE (c.title = ? OR ? = '') ORDER BY c.year DESC, c.title", title, title)
 	if err != nil {
 		return nil, fmt.Errorf("store: cycles: %w", err)
 	}

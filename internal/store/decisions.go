@@ -29,7 +29,8 @@ type Decision struct {
 	Refused      int // read: people it does not
 }
 
-// DecisionPlace locates a decision for access checks.
+// DecisionPlace locates a decision for access checks: its commune, or the province for a
+// decision of the city.
 func DecisionPlace(d Decision) auth.Place {
 	return auth.Place{ProvinceCode: d.ProvinceCode, CommuneCode: d.CommuneCode}
 }
@@ -111,21 +112,26 @@ type Certificate struct {
 	RevokeReason string
 
 	// Read with it.
-	CitizenID int64
-	FullName  string
-	BirthYear int
-	Year      int
-	Title     string
-	Decision  Decision
+	CitizenID   int64
+	SubjectKind string
+	FullName    string // the person's name, or the collective subject's
+	BirthYear   int    // 0 for a collective subject
+	Year        int
+	Title       string
+	Grade       string
+	Level       int
+	ValidUntil  int
+	Decision    Decision
 }
 
 // Revoked tells whether the certificate was revoked.
 func (c Certificate) Revoked() bool { return !c.RevokedAt.IsZero() }
 
 const certificateColumns = `k.code, k.province_code, k.commune_code, k.assessment_id, k.decision_id, k.issued_at, k.revoked_at, k.revoke_reason,
-	a.citizen_id, c.full_name, c.birth_year, y.year, y.title, ` + decisionColumns
+	COALESCE(a.citizen_id, 0), a.subject_kind, CASE WHEN a.subject_kind = 'citizen' THEN COALESCE(c.full_name, a.subject_name) ELSE a.subject_name END,
+	CASE WHEN a.subject_kind = 'citizen' THEN COALESCE(c.birth_year, 0) ELSE 0 END, y.year, y.title, a.grade, a.level, a.valid_until, ` + decisionColumns
 
-const certificateFrom = ` FROM certificates k JOIN assessments a ON a.id = k.assessment_id JOIN citizens c ON c.id = a.citizen_id
+const certificateFrom = ` FROM certificates k JOIN assessments a ON a.id = k.assessment_id LEFT JOIN citizens c ON c.id = a.citizen_id
 	JOIN cycles y ON y.id = a.cycle_id JOIN decisions d ON d.id = k.decision_id`
 
 func scanCertificate(s scanner) (Certificate, error) {
@@ -133,7 +139,7 @@ func scanCertificate(s scanner) (Certificate, error) {
 	var revoked sql.NullTime
 	d := &k.Decision
 	err := s.Scan(&k.Code, &k.ProvinceCode, &k.CommuneCode, &k.AssessmentID, &k.DecisionID, &k.IssuedAt, &revoked, &k.RevokeReason,
-		&k.CitizenID, &k.FullName, &k.BirthYear, &k.Year, &k.Title,
+		&k.CitizenID, &k.SubjectKind, &k.FullName, &k.BirthYear, &k.Year, &k.Title, &k.Grade, &k.Level, &k.ValidUntil,
 		&d.ID, &d.ProvinceCode, &d.CommuneCode, &d.CycleID, &d.Number, &d.SignedOn, &d.Signer, &d.SignerTitle, &d.IssuingBody,
 		&d.CreatedAt, &d.Recognised, &d.Refused)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -178,7 +184,7 @@ func (db *DB) CertificateOf(ctx context.Context, assessmentID int64) (Certificat
 
 // CertificatesOfDecision lists a decision's certificates in Vietnamese name order.
 func (db *DB) CertificatesOfDecision(ctx context.Context, decisionID int64) ([]Certificate, error) {
-	rows, err := db.r().query(ctx, "SELECT "+certificateColumns+certificateFrom+" WHERE k.decision_id = ? ORDER BY c.sort_key, k.code", decisionID)
+	rows, err := db.r().query(ctx, "SELECT "+certificateColumns+certificateFrom+" WHERE k.decision_id = ? ORDER BY c.sort_key, a.subject_name, k.code", decisionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: certificates: %w", err)
 	}

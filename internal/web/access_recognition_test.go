@@ -167,6 +167,10 @@ func recognitionAccessCases(f *fixture, ids recIDs) []accessCase {
 		// The first allowed principal pledges the demo citizen for this year; the others find the
 		// pledge and are sent to it.
 		{pattern: "POST /citizens/{id}/pledge", path: at("/citizens/%d/pledge", f.ownCitizen), want: pledgers, deflt: forbidden},
+		// The demo citizen heads their household: they, the collector and the commune register it
+		// for this year's learning-family title (the first registers, the others are sent to it).
+		{pattern: "POST /register/{kind}/{id}", path: at("/register/household/%d", f.ownHousehold),
+			want: map[string]int{"anonymous": unauth, "admin": see, "commune_officer": see, "collector": see, "citizen": see}, deflt: forbidden},
 		{pattern: "GET /villages/{id}/pledges", path: at("/villages/%d/pledges", f.ownVillage),
 			want: map[string]int{"anonymous": see, "admin": ok, "commune_officer": ok, "collector": ok}, deflt: forbidden},
 		{pattern: "POST /villages/{id}/pledges", path: at("/villages/%d/pledges", f.ownVillage),

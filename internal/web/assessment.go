@@ -112,6 +112,10 @@ type AssessmentView struct {
 	CanDecided  bool // may reopen or revoke
 	Late        bool
 	Form        Form
+	Citizen     bool   // the subject is a person (consent, digital skills)
+	SubjectLink string // the page of the household, clan, village, unit or person
+	GradeName   string
+	LevelName   string
 }
 
 // IndicatorRow is one indicator with its scores and evidence.
@@ -125,6 +129,8 @@ type IndicatorRow struct {
 	Below      bool
 	Files      []store.Evidence // evidence attached (Indicator.Evidence are the suggestions)
 	Points     []int            // the scores one may give, 0 … Max
+	Computed   *store.Computation
+	Members    []string // the names behind a computed figure (the first 60)
 }
 
 func (s *Server) loadAssessment(w http.ResponseWriter, r *http.Request) (store.Assessment, bool) {
@@ -168,6 +174,10 @@ func (s *Server) assessmentView(r *http.Request, a store.Assessment, titleKey st
 	if a.Scores != nil {
 		v.Result, _ = v.Set.Evaluate(a.TargetGroup, a.Scores)
 	}
+	computed, err := s.rec.Computed(ctx, a)
+	if err != nil {
+		return v, err
+	}
 	comp := map[string]string{}
 	for _, c := range v.Set.Competencies {
 		comp[c.Code] = c.NameVI
@@ -183,6 +193,12 @@ func (s *Server) assessmentView(r *http.Request, a store.Assessment, titleKey st
 		row.SelfScore, row.Scored = a.SelfScores[in.Code]
 		row.Score = a.Scores[in.Code]
 		row.Below = row.Scored && row.Score < v.Set.PassRule.MinEach
+		if c, ok := computed[in.Code]; ok {
+			row.Computed = &c
+			if row.Members, err = s.db.MemberNames(ctx, recognition.MemberKind(in.Computed.Measure), c.Members, 60); err != nil {
+				return v, err
+			}
+		}
 		for i := range a.Adjustments {
 			if a.Adjustments[i].Code == in.Code {
 				row.Adjusted = &a.Adjustments[i]
@@ -205,9 +221,22 @@ func (s *Server) assessmentView(r *http.Request, a store.Assessment, titleKey st
 	at := store.AssessmentPlace(a)
 	v.Own = p.CanAt(auth.PermSelfAssess, auth.Place{CitizenID: a.CitizenID})
 	v.CanChange = evaluation.CanTake(evaluation.StepSubmit, a.State) && (v.Own || p.CanAt(auth.PermAssistAssessment, at))
-	v.CanVerify = a.State == evaluation.StateSelfAssessed && p.CanAt(auth.PermVerifyAssessments, recognition.VerifierPlace(a)) && !v.Own
-	v.CanAppraise = a.State == evaluation.StateVerified && p.CanAt(auth.PermAppraiseAssessments, at) && !v.Own
-	v.CanDecided = (a.State == evaluation.StateRecognised || a.State == evaluation.StateNotRecognised) && p.CanAt(auth.PermAppraiseAssessments, at)
+	v.CanVerify = a.State == evaluation.StateSelfAssessed && recognition.MayVerify(p, a) && !v.Own
+	recognise := recognition.MayRecognise(p, a, v.Set)
+	v.CanAppraise = a.State == evaluation.StateVerified && recognise && !v.Own
+	v.CanDecided = (a.State == evaluation.StateRecognised || a.State == evaluation.StateNotRecognised) && recognise
+	v.Citizen = a.SubjectKind == criteria.SubjectCitizen
+	v.SubjectLink = subjectLink(a)
+	for _, g := range v.Set.Grades {
+		if g.Code == a.Grade {
+			v.GradeName = g.NameVI
+		}
+	}
+	for _, lv := range v.Set.Levels {
+		if lv.Level == a.Level {
+			v.LevelName = lv.NameVI
+		}
+	}
 	v.Late = v.Cycle.Late(a.State, s.rec.Today())
 	return v, nil
 }
@@ -573,4 +602,21 @@ func (s *Server) assessmentCredential(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	download(w, "application/vc+ld+json", "chung-nhan-"+itoa(id)+".json", b)
+}
+
+// subjectLink is the page of an assessment's subject.
+func subjectLink(a store.Assessment) string {
+	switch a.SubjectKind {
+	case criteria.SubjectHousehold:
+		return "/households/" + itoa(a.SubjectID)
+	case criteria.SubjectClan:
+		return "/clans/" + itoa(a.SubjectID)
+	case criteria.SubjectVillage:
+		return "/villages/" + itoa(a.SubjectID)
+	case criteria.SubjectWorkUnit:
+		return "/work-units/" + itoa(a.SubjectID)
+	case criteria.SubjectCommune:
+		return "/units/2025-07/" + a.CommuneCode
+	}
+	return "/citizens/" + itoa(a.SubjectID)
 }

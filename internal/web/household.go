@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"hoctap/internal/auth"
+	"hoctap/internal/criteria"
 	"hoctap/internal/fault"
 	"hoctap/internal/store"
 	"hoctap/internal/village"
@@ -13,6 +14,7 @@ import (
 // HouseholdView shows a household with its members, and the forms to move or split it.
 type HouseholdView struct {
 	Base
+	TitleBox *TitleBox
 	Household store.Household
 	Village   string
 	Members   []CitizenRow
@@ -78,6 +80,11 @@ func (s *Server) renderHousehold(w http.ResponseWriter, r *http.Request, status 
 				view.Villages = append(view.Villages, v)
 			}
 		}
+	}
+	var boxErr error
+	if view.TitleBox, boxErr = s.titleBox(r, criteria.SubjectHousehold, h.ID); boxErr != nil {
+		s.fail(w, r, boxErr)
+		return
 	}
 	s.render(w, r, status, "household", view)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"hoctap/internal/auth"
+	"hoctap/internal/criteria"
 	"hoctap/internal/fault"
 	"hoctap/internal/people"
 	"hoctap/internal/store"
@@ -94,6 +95,7 @@ func (s *Server) visibleClan(w http.ResponseWriter, r *http.Request) (store.Clan
 // ClanView is a clan's page: its households now and before, and the form to add one.
 type ClanView struct {
 	Base
+	TitleBox       *TitleBox
 	Clan           store.Clan
 	CommuneName    string
 	Representative string // name and masked ID
@@ -148,6 +150,11 @@ func (s *Server) renderClan(w http.ResponseWriter, r *http.Request, status int, 
 		} else {
 			view.Past = append(view.Past, row)
 		}
+	}
+	var boxErr error
+	if view.TitleBox, boxErr = s.titleBox(r, criteria.SubjectClan, c.ID); boxErr != nil {
+		s.fail(w, r, boxErr)
+		return
 	}
 	s.render(w, r, status, "clan", view)
 }

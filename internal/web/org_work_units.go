@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"hoctap/internal/auth"
+	"hoctap/internal/criteria"
 	"hoctap/internal/fault"
 	"hoctap/internal/registry"
 	"hoctap/internal/store"
@@ -100,6 +101,7 @@ func (s *Server) visibleWorkUnit(w http.ResponseWriter, r *http.Request) (store.
 // WorkUnitView is a work unit's page: its staff now and before, and the form to add staff.
 type WorkUnitView struct {
 	Base
+	TitleBox    *TitleBox
 	Unit        store.WorkUnit
 	CommuneName string
 	Current     []store.StaffMember
@@ -132,6 +134,11 @@ func (s *Server) renderWorkUnit(w http.ResponseWriter, r *http.Request, status i
 		} else {
 			view.Past = append(view.Past, m)
 		}
+	}
+	var boxErr error
+	if view.TitleBox, boxErr = s.titleBox(r, criteria.SubjectWorkUnit, u.ID); boxErr != nil {
+		s.fail(w, r, boxErr)
+		return
 	}
 	s.render(w, r, status, "work_unit", view)
 }

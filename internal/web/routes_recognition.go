@@ -24,6 +24,7 @@ func (s *Server) recognitionRoutes() []route {
 
 		{"GET /me/title", auth.PermSelfAssess, s.myTitle},
 		{"POST /citizens/{id}/pledge", auth.PermSignedIn, s.citizenPledge},
+		{"POST /register/{kind}/{id}", auth.PermSignedIn, s.subjectRegister},
 		{"GET /villages/{id}/pledges", auth.PermAssistAssessment, s.villagePledges},
 		{"POST /villages/{id}/pledges", auth.PermAssistAssessment, s.villagePledgeMany},
 

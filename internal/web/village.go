@@ -7,6 +7,7 @@ import (
 
 	"hoctap/internal/adminunit"
 	"hoctap/internal/auth"
+	"hoctap/internal/criteria"
 	"hoctap/internal/fault"
 	"hoctap/internal/registry"
 	"hoctap/internal/store"
@@ -73,6 +74,7 @@ func (s *Server) villageList(w http.ResponseWriter, r *http.Request) {
 // VillageFormView creates or edits a village.
 type VillageFormView struct {
 	Base
+	TitleBox  *TitleBox
 	Form      Form
 	Communes  []CommuneOption
 	Kinds     []village.Kind
@@ -147,8 +149,14 @@ func (s *Server) renderVillage(w http.ResponseWriter, r *http.Request, status in
 	row := VillageRow{Village: v, CommuneName: s.communeName(v.CommuneCode)}
 	b := s.base(r, "villages.show")
 	b.Title = v.Name
-	s.render(w, r, status, "village", VillageFormView{Base: b, Form: f, Kinds: village.Kinds, Village: &row,
-		CanManage: p.CanAt(auth.PermManageVillages, store.VillagePlace(v))})
+	view := VillageFormView{Base: b, Form: f, Kinds: village.Kinds, Village: &row,
+		CanManage: p.CanAt(auth.PermManageVillages, store.VillagePlace(v))}
+	var boxErr error
+	if view.TitleBox, boxErr = s.titleBox(r, criteria.SubjectVillage, v.ID); boxErr != nil {
+		s.fail(w, r, boxErr)
+		return
+	}
+	s.render(w, r, status, "village", view)
 }
 
 func (s *Server) villageUpdate(w http.ResponseWriter, r *http.Request) {

@@ -9,7 +9,7 @@
   function update() {
     var sets = form.querySelectorAll('fieldset.indicator'), total = 0, done = 0, below = 0;
     sets.forEach(function (fs) {
-      var c = fs.querySelector('input[type=radio]:checked');
+      var c = fs.querySelector('input[type=radio]:checked') || fs.querySelector('input[type=hidden]');
       if (c) { done++; total += +c.value; if (+c.value < minEach) below++; }
     });
     out.textContent = total + ' (' + done + '/' + sets.length + ')';

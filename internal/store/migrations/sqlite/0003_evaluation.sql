@@ -51,15 +51,22 @@ CREATE TABLE decisions (
 );
 CREATE INDEX decisions_scope ON decisions (province_code, commune_code, cycle_id);
 
--- assessments: one person in one cycle. Scores are JSON objects {"CS01": 8, …}: self_scores as
--- the person (or the collector for them) gave them, scores after verification. village_id and
--- work_unit_id are where the person was when they pledged: they decide who verifies.
+-- assessments: one subject (a person, a household, a clan, a village, a work unit or a commune)
+-- in one cycle. Scores are JSON objects {"CS01": 8, …}: self_scores as the subject (or an officer
+-- for them) gave them, scores after verification; computed holds the items computed from the
+-- registry, with their numerators and denominators. citizen_id is the person who may act for the
+-- subject themself: the person, the household's head, the clan's representative (NULL for the
+-- others). village_id and work_unit_id are where the subject was when it pledged: they decide
+-- who verifies.
 CREATE TABLE assessments (
     id                 INTEGER PRIMARY KEY,
     province_code      TEXT NOT NULL,
     commune_code       TEXT NOT NULL,
     cycle_id           INTEGER NOT NULL REFERENCES cycles (id),
-    citizen_id         INTEGER NOT NULL REFERENCES citizens (id),
+    subject_kind       TEXT NOT NULL,
+    subject_id         INTEGER NOT NULL,
+    subject_name       TEXT NOT NULL,
+    citizen_id         INTEGER REFERENCES citizens (id),
     village_id         INTEGER REFERENCES villages (id),
     work_unit_id       INTEGER REFERENCES work_units (id),
     target_group       TEXT NOT NULL,
@@ -67,6 +74,7 @@ CREATE TABLE assessments (
     self_scores        TEXT NOT NULL DEFAULT '',
     scores             TEXT NOT NULL DEFAULT '',
     adjustments        TEXT NOT NULL DEFAULT '',
+    computed           TEXT NOT NULL DEFAULT '',
     total              INTEGER NOT NULL DEFAULT 0,
     passed             BOOLEAN NOT NULL DEFAULT FALSE,
     digital_skills     BOOLEAN NOT NULL DEFAULT FALSE,
@@ -82,11 +90,14 @@ CREATE TABLE assessments (
     appraised_at       TIMESTAMP,
     appraised_by       INTEGER REFERENCES users (id),
     proposed           BOOLEAN NOT NULL DEFAULT FALSE,
+    grade              TEXT NOT NULL DEFAULT '',
+    level              INTEGER NOT NULL DEFAULT 0,
+    valid_until        INTEGER NOT NULL DEFAULT 0,
     comment            TEXT NOT NULL DEFAULT '',
     reason             TEXT NOT NULL DEFAULT '',
     decision_id        INTEGER REFERENCES decisions (id),
     updated_at         TIMESTAMP NOT NULL,
-    UNIQUE (cycle_id, citizen_id)
+    UNIQUE (cycle_id, subject_kind, subject_id)
 );
 CREATE INDEX assessments_commune ON assessments (cycle_id, province_code, commune_code, state);
 CREATE INDEX assessments_village ON assessments (cycle_id, village_id, state);
