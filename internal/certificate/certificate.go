@@ -37,6 +37,11 @@ type Certificate struct {
 	Signer         string    // name of the signer
 	SignerTitle    string    // e.g. "Chủ tịch Hội Khuyến học phường"
 	IssuingBody    string    // e.g. "Hội Khuyến học phường Ba Đình"
+	// Collective is set for a household, clan, village, work unit or commune: the name stands
+	// alone, without "Ông/Bà", and the place is its address rather than a residence.
+	Collective bool
+	Standing   string // a grade or level ("Tốt", "Mức độ 2"), printed under the title; "" for none
+	ValidUntil int    // the last year a recognition of several years holds; 0 for one year
 }
 
 // Validate reports the first field a certificate cannot be printed or signed without.
@@ -224,8 +229,21 @@ func page(f *fpdf.Fpdf, c Certificate) error {
 		centred(f, fmt.Sprintf("%s %d", c.TitleEN, c.Year), "", 10.5, 8, pageW/2, 230, y, grey)
 	}
 
+	if c.Standing != "" || c.ValidUntil > c.Year {
+		y += 7.2
+		line := c.Standing
+		if c.ValidUntil > c.Year {
+			line = joinNonEmpty(" — ", line, fmt.Sprintf("có giá trị đến hết năm %d", c.ValidUntil))
+		}
+		centred(f, line, "B", 12, 9, pageW/2, 230, y, red)
+	}
+
 	y += 14
-	labelled(f, "Ông/Bà: ", c.FullName, 15, 26, 14, 240, y, navy)
+	if c.Collective {
+		centred(f, c.FullName, "B", 24, 14, pageW/2, 240, y, navy)
+	} else {
+		labelled(f, "Ông/Bà: ", c.FullName, 15, 26, 14, 240, y, navy)
+	}
 
 	y += 15
 	if c.BirthYear > 0 {
@@ -233,7 +251,11 @@ func page(f *fpdf.Fpdf, c Certificate) error {
 		y += 8.5
 	}
 	if place := joinNonEmpty(", ", c.CommuneName, c.ProvinceName); place != "" {
-		labelled(f, "Nơi cư trú: ", place, 13, 13, 10, 230, y, ink)
+		label := "Nơi cư trú: "
+		if c.Collective {
+			label = "Địa bàn: "
+		}
+		labelled(f, label, place, 13, 13, 10, 230, y, ink)
 		y += 8.5
 	}
 	decision := fmt.Sprintf("Theo Quyết định số %s ngày %s của %s", c.DecisionNumber,

@@ -9,6 +9,7 @@ import (
 
 	"hoctap/internal/auth"
 	"hoctap/internal/certificate"
+	"hoctap/internal/criteria"
 	"hoctap/internal/evaluation"
 	"hoctap/internal/fault"
 	"hoctap/internal/pdf"
@@ -22,7 +23,7 @@ func VerifyURL(baseURL, code string) string {
 	return strings.TrimRight(baseURL, "/") + "/verify/" + code
 }
 
-func (s *Service) printable(k store.Certificate, baseURL string) certificate.Certificate {
+func (s *Service) printable(ctx context.Context, k store.Certificate, baseURL string) certificate.Certificate {
 	signed, _ := time.Parse("2006-01-02", k.Decision.SignedOn) // validated when the decision was recorded
 	commune := s.communeName(k.CommuneCode)
 	if k.CommuneCode == "" {
@@ -33,6 +34,7 @@ func (s *Service) printable(k store.Certificate, baseURL string) certificate.Cer
 		CommuneName: commune, ProvinceName: s.Units.Province().Name, Year: k.Year,
 		TitleVI: TitleName(k.Title), TitleEN: TitleNameEN(k.Title), DecisionNumber: k.Decision.Number, DecisionDate: signed,
 		Signer: k.Decision.Signer, SignerTitle: k.Decision.SignerTitle, IssuingBody: k.Decision.IssuingBody,
+		Collective: k.SubjectKind != criteria.SubjectCitizen, ValidUntil: k.ValidUntil, Standing: s.standingName(ctx, k),
 	}
 }
 
@@ -57,7 +59,7 @@ func (s *Service) CertificatePDF(ctx context.Context, by *auth.Principal, assess
 	if err != nil {
 		return err
 	}
-	return certificate.RenderPDF(w, []certificate.Certificate{s.printable(k, baseURL)})
+	return certificate.RenderPDF(w, []certificate.Certificate{s.printable(ctx, k, baseURL)})
 }
 
 // Credential returns the signed, machine-verifiable credential of one recognised person.
@@ -71,7 +73,7 @@ func (s *Service) Credential(ctx context.Context, by *auth.Principal, assessment
 		return nil, err
 	}
 	iss := certificate.NewIssuer(k.Decision.IssuingBody, baseURL, key)
-	return certificate.Credential(s.printable(k, baseURL), iss, k.IssuedAt)
+	return certificate.Credential(s.printable(ctx, k, baseURL), iss, k.IssuedAt)
 }
 
 // DecisionCertificatesPDF writes every valid certificate of a decision, one page each, for
@@ -87,7 +89,7 @@ func (s *Service) DecisionCertificatesPDF(ctx context.Context, by *auth.Principa
 	var certs []certificate.Certificate
 	for _, k := range ks {
 		if !k.Revoked() {
-			certs = append(certs, s.printable(k, baseURL))
+			certs = append(certs, s.printable(ctx, k, baseURL))
 		}
 	}
 	if len(certs) == 0 {
@@ -159,6 +161,7 @@ func writeRows(w io.Writer, sheetName string, as []store.Assessment) error {
 // ProposalList returns a commune's appraised and verified assessments: "Danh sách đề nghị
 // công nhận", in village and name order.
 func (s *Service) ProposalList(ctx context.Context, by *auth.Principal, cycleID int64, communeCode string) ([]store.Assessment, error) {
+	// communeCode "" is the whole city, for a title the city recognises.
 	at := auth.Place{ProvinceCode: s.Units.Province().Code, CommuneCode: communeCode}
 	if err := allowed(by, auth.PermViewAssessments, at); err != nil {
 		return nil, err

@@ -258,3 +258,18 @@ func MemberKind(measure string) string {
 	}
 	return criteria.SubjectCitizen
 }
+
+// MayDecide tells whether the principal appraises and decides a cycle's title in a commune
+// (communeCode "" for the whole city, when the city recognises it).
+func (s *Service) MayDecide(by *auth.Principal, cy store.Cycle, communeCode string) bool {
+	set, err := s.Set(context.Background(), cy.CriteriaSetID)
+	if err != nil {
+		return false
+	}
+	level := set.RecognisingLevel()
+	at := auth.Place{ProvinceCode: s.Units.Province().Code, CommuneCode: communeCode}
+	if level == "city" {
+		at.CommuneCode = ""
+	}
+	return allowedAs(by, auth.PermAppraiseAssessments, at, recogniserRoles(level)) == nil
+}

@@ -36,7 +36,7 @@ func (s *Server) cycleList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderCycleList(w http.ResponseWriter, r *http.Request, status int, f Form) {
 	ctx := r.Context()
-	cs, err := s.db.Cycles(ctx, recognition.TitleLearningCitizen)
+	cs, err := s.db.AllCycles(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -156,8 +156,15 @@ func (s *Server) renderCycle(w http.ResponseWriter, r *http.Request, status int,
 	}
 	view := CycleView{Base: s.base(r, "cycles.title"), Cycle: c, Set: set, Sets: sets, Pipeline: s.pipeline(c, counts), Decisions: decisions,
 		CanManage: p.Can(auth.PermManageCriteria), Form: f, Today: s.rec.Today()}
-	view.Title = view.T("cycles.year", strconv.Itoa(c.Year))
+	view.Title = recognition.TitleName(c.Title) + " — " + view.T("cycles.year", strconv.Itoa(c.Year))
 	view.Communes = s.managedCommunes(p, auth.PermViewAssessments)
+	if set, err := s.rec.Set(ctx, c.CriteriaSetID); err == nil && set.RecognisingLevel() == "city" {
+		// The city recognises this title: one list for the whole city.
+		view.Communes = nil
+		if p.CanAt(auth.PermViewAssessments, auth.Place{ProvinceCode: s.units.Province().Code}) {
+			view.Communes = []CommuneOption{{Code: cityCode, Name: view.T("proposal.city")}}
+		}
+	}
 	s.render(w, r, status, "cycle", view)
 }
 

@@ -29,8 +29,12 @@ func (s *Server) loadProposal(w http.ResponseWriter, r *http.Request) (ProposalV
 	if !ok {
 		return ProposalView{}, false
 	}
-	code := r.PathValue("code")
-	if _, err := s.units.Current(code); err != nil {
+	code, name := r.PathValue("code"), ""
+	if code == cityCode { // a title the city recognises: one list for the whole city
+		code, name = "", s.units.Province().Name
+	} else if u, err := s.units.Current(code); err == nil {
+		name = u.Name
+	} else {
 		s.fail(w, r, fault.ErrNotFound)
 		return ProposalView{}, false
 	}
@@ -45,11 +49,11 @@ func (s *Server) loadProposal(w http.ResponseWriter, r *http.Request) (ProposalV
 		s.fail(w, r, err)
 		return ProposalView{}, false
 	}
-	v := ProposalView{Base: s.base(r, "proposal.title"), Cycle: c, CommuneCode: code, Commune: s.communeName(code), Rows: rows,
-		CanAppraise: p.CanAt(auth.PermAppraiseAssessments, auth.Place{ProvinceCode: s.units.Province().Code, CommuneCode: code}),
-		Form:        Form{Values: map[string]string{"signed_on": s.rec.Today(), "issuing_body": "Hội Khuyến học " + s.communeName(code)}, Errors: map[string]string{}}}
+	v := ProposalView{Base: s.base(r, "proposal.title"), Cycle: c, CommuneCode: r.PathValue("code"), Commune: name, Rows: rows,
+		CanAppraise: s.rec.MayDecide(p, c, code),
+		Form:        Form{Values: map[string]string{"signed_on": s.rec.Today(), "issuing_body": "Hội Khuyến học " + name}, Errors: map[string]string{}}}
 	for _, d := range all {
-		if d.CommuneCode == code {
+		if d.CommuneCode == code { // "" for the city's decisions
 			v.Decisions = append(v.Decisions, d)
 		}
 	}
@@ -76,12 +80,19 @@ func (s *Server) proposalXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.rec.ProposalXLSX(r.Context(), principal(r), c.ID, r.PathValue("code"), &buf); err != nil {
+	code := r.PathValue("code")
+	if code == cityCode {
+		code = ""
+	}
+	if err := s.rec.ProposalXLSX(r.Context(), principal(r), c.ID, code, &buf); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	download(w, xlsxType, "danh-sach-de-nghi-cong-nhan-"+r.PathValue("code")+".xlsx", buf.Bytes())
 }
+
+// cityCode stands for the whole city in the addresses of a title the city recognises.
+const cityCode = "city"
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -93,7 +104,11 @@ func (s *Server) decisionCreate(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	_ = r.ParseForm()
 	f := newForm(r, "number", "signed_on", "signer", "signer_title", "issuing_body")
-	d, err := s.rec.Decide(r.Context(), principal(r), v.Cycle.ID, v.CommuneCode, recognition.DecisionInput{Number: f.Get("number"),
+	commune := v.CommuneCode
+	if commune == cityCode {
+		commune = ""
+	}
+	d, err := s.rec.Decide(r.Context(), principal(r), v.Cycle.ID, commune, recognition.DecisionInput{Number: f.Get("number"),
 		SignedOn: f.Get("signed_on"), Signer: f.Get("signer"), SignerTitle: f.Get("signer_title"), IssuingBody: f.Get("issuing_body")})
 	if err != nil {
 		if k := fault.KindOf(err); k != fault.Invalid && k != fault.Conflict {
