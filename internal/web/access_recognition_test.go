@@ -171,6 +171,7 @@ func recognitionAccessCases(f *fixture, ids recIDs) []accessCase {
 		// for this year's learning-family title (the first registers, the others are sent to it).
 		{pattern: "POST /register/{kind}/{id}", path: at("/register/household/%d", f.ownHousehold),
 			want: map[string]int{"anonymous": unauth, "admin": see, "commune_officer": see, "collector": see, "citizen": see}, deflt: forbidden},
+		{pattern: "GET /villages/{id}/families", path: at("/villages/%d/families", f.ownVillage), want: ownVillageView, deflt: forbidden},
 		{pattern: "GET /villages/{id}/pledges", path: at("/villages/%d/pledges", f.ownVillage),
 			want: map[string]int{"anonymous": see, "admin": ok, "commune_officer": ok, "collector": ok}, deflt: forbidden},
 		{pattern: "POST /villages/{id}/pledges", path: at("/villages/%d/pledges", f.ownVillage),

@@ -26,6 +26,7 @@ func (s *Server) recognitionRoutes() []route {
 		{"POST /citizens/{id}/pledge", auth.PermSignedIn, s.citizenPledge},
 		{"POST /register/{kind}/{id}", auth.PermSignedIn, s.subjectRegister},
 		{"GET /villages/{id}/pledges", auth.PermAssistAssessment, s.villagePledges},
+		{"GET /villages/{id}/families", auth.PermViewVillages, s.villageFamilies},
 		{"POST /villages/{id}/pledges", auth.PermAssistAssessment, s.villagePledgeMany},
 
 		{"GET /assessments/{id}", auth.PermSignedIn, s.assessmentShow},
