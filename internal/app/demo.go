@@ -219,6 +219,12 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 	if err := loadDemoEvaluation(ctx, db, units, seed, codes, keep, collectorVillage, out); err != nil {
 		return nil, err
 	}
+	if err := loadDemoLearning(ctx, db, units, seed, codes, citizenID, out); err != nil {
+		return nil, err
+	}
+	if err := loadDemoLearningRecord(ctx, db, units, seed, codes, citizenID, out); err != nil {
+		return nil, err
+	}
 	if out != nil {
 		fmt.Fprintf(out, "demo: loaded in %s\n", time.Since(start).Round(time.Millisecond))
 	}

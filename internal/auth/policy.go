@@ -30,6 +30,11 @@ const (
 	PermAssistAssessment    Permission = "assessments.assist"   // pledge and self-assess on a person's behalf (assisted entry)
 	PermVerifyAssessments   Permission = "assessments.verify"   // verify, adjust with a reason, return
 	PermAppraiseAssessments Permission = "assessments.appraise" // appraise, decide, correct a decided record, revoke
+
+	PermManageProgrammes Permission = "programmes.manage" // publish a provider's programmes, take attendance, import completions
+	PermLearn            Permission = "learning.self"     // enrol oneself in programmes, check in by QR code, see one's completions
+	PermReviewLearning   Permission = "learning.review"   // confirm or reject self-declared learning; the checks on claims
+	PermImportDigital    Permission = "digital.import"    // import digital-skills confirmations from other platforms
 )
 
 // policy is the one table of which roles hold which permission.
@@ -52,14 +57,19 @@ var policy = map[Permission][]Role{
 	PermViewOrgs:       {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
 	PermManageOrgs:     {RoleAdmin, RoleCommuneOfficer, RoleUnitOfficer},
 
-	PermManageCriteria:      {RoleAdmin, RoleCityOfficer},
-	PermViewAssessments:     {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
-	PermSelfAssess:          {RoleCitizen},
-	PermAssistAssessment:    {RoleAdmin, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
+	PermManageCriteria:   {RoleAdmin, RoleCityOfficer},
+	PermViewAssessments:  {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
+	PermSelfAssess:       {RoleCitizen},
+	PermAssistAssessment: {RoleAdmin, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
 	// City officers verify, appraise and decide the titles the city recognises (learning
 	// communities of communes, units under TT 24/2023); the service checks the level per title.
 	PermVerifyAssessments:   {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector, RoleUnitOfficer},
 	PermAppraiseAssessments: {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer},
+
+	PermManageProgrammes: {RoleAdmin, RoleProvider},
+	PermLearn:            {RoleCitizen},
+	PermReviewLearning:   {RoleAdmin, RoleCommuneOfficer, RoleCollector},
+	PermImportDigital:    {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer},
 }
 
 // RoleHas tells whether role r holds permission p.

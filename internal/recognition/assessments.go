@@ -168,6 +168,16 @@ type Submission struct {
 	ConsentMethod string   // required when an officer enters it for the person
 	Evidence      []Upload // files to attach, with the scores, in the same transaction
 	Remove        []int64  // evidence to detach
+	// Items are the learning-record items (completions, activities) attached to indicators
+	// instead of files; nil leaves the attached items as they are, an empty slice detaches all.
+	Items []LearningItem
+}
+
+// LearningItem is an item of the person's learning record given as evidence for an indicator.
+type LearningItem struct {
+	Indicator string
+	Kind      string // store.ItemCompletion or store.ItemActivity
+	ID        int64
 }
 
 // Upload is one evidence file sent with a self-assessment.
@@ -247,11 +257,20 @@ func (s *Service) Submit(ctx context.Context, by *auth.Principal, id int64, sub 
 				return err
 			}
 		}
+		if sub.Items != nil {
+			if err := s.attachItems(ctx, tx, before, set, group, cy.Year, sub.Items); err != nil {
+				return err
+			}
+		}
+		confirmed, err := s.confirmedDigital(ctx, set, before, cy.Year)
+		if err != nil {
+			return err
+		}
 		a = before
 		a.TargetGroup, a.SelfScores, a.Scores, a.Adjustments = group, maps.Clone(sub.Scores), maps.Clone(sub.Scores), nil
 		a.Computed = computed
 		a.Total, a.Passed = res.Total, qualifies(set, res)
-		a.DigitalSkills = citizen && set.HasDigitalSkills(a.Scores, false)
+		a.DigitalSkills = citizen && set.HasDigitalSkills(a.Scores, confirmed)
 		a.DigitalProficient = a.DigitalSkills && set.Proficient(a.DigitalSkills, self)
 		a.SelfSubmitted, a.ConsentMethod = self, ""
 		if !self && citizen {
@@ -520,7 +539,11 @@ func (s *Service) verify(ctx context.Context, tx *store.Tx, by *auth.Principal, 
 	}
 	a.Total, a.Passed = res.Total, qualifies(set, res)
 	citizen := a.SubjectKind == criteria.SubjectCitizen
-	a.DigitalSkills = citizen && set.HasDigitalSkills(a.Scores, false)
+	confirmed, err := s.confirmedDigital(ctx, set, a, cy.Year)
+	if err != nil {
+		return before, err
+	}
+	a.DigitalSkills = citizen && set.HasDigitalSkills(a.Scores, confirmed)
 	a.DigitalProficient = a.DigitalSkills && set.Proficient(a.DigitalSkills, a.SelfSubmitted)
 	a.VerifiedAt, a.VerifiedBy = tx.Now(), userID(by)
 	a.State = evaluation.Next(evaluation.StepVerify, true)
@@ -703,4 +726,56 @@ func (s *Service) standing(ctx context.Context, set *criteria.Set, a store.Asses
 		}
 	}
 	return grade, 1, nil
+}
+
+// confirmedDigital tells whether a person has a digital-skills confirmation or a basic-level
+// self-assessment result on record for the year, when the set's rule counts them
+// (programme-rules §3.5, QĐ 757/QĐ-BKHCN).
+func (s *Service) confirmedDigital(ctx context.Context, set *criteria.Set, a store.Assessment, year int) (bool, error) {
+	if a.SubjectKind != criteria.SubjectCitizen || !set.DigitalSkills.ConfirmationCounts {
+		return false, nil
+	}
+	return s.DB.HasDigitalConfirmation(ctx, a.CitizenID, year)
+}
+
+// attachItems makes the attached learning-record items exactly those given: each must be the
+// person's own, of the cycle's year, and given for an indicator of the form.
+func (s *Service) attachItems(ctx context.Context, tx *store.Tx, a store.Assessment, set *criteria.Set, group string, year int, items []LearningItem) error {
+	if a.SubjectKind != criteria.SubjectCitizen {
+		return nil
+	}
+	want := map[LearningItem]bool{}
+	for _, it := range items {
+		if !hasIndicator(set, group, it.Indicator) {
+			return fault.Errors{fault.Field(it.Indicator, "evidence.indicator.unknown", it.Indicator)}
+		}
+		owner, day, err := s.DB.LearningItemOwner(ctx, it.Kind, it.ID)
+		if err != nil && fault.KindOf(err) != fault.NotFound {
+			return err
+		}
+		if err != nil || owner != a.CitizenID || !strings.HasPrefix(day, fmt.Sprint(year)) {
+			return fault.Errors{fault.Field(it.Indicator, "evidence.item.not_yours")}
+		}
+		want[it] = true
+	}
+	have, err := s.DB.LearningItemsOf(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, l := range have {
+		it := LearningItem{Indicator: l.IndicatorCode, Kind: l.ItemKind, ID: l.ItemID}
+		if want[it] {
+			delete(want, it) // already attached
+			continue
+		}
+		if err := tx.DetachLearningItem(ctx, a, l.IndicatorCode, l.ItemKind, l.ItemID); err != nil {
+			return err
+		}
+	}
+	for it := range want {
+		if err := tx.AttachLearningItem(ctx, a, it.Indicator, it.Kind, it.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

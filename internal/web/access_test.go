@@ -358,6 +358,8 @@ func TestAccess(t *testing.T) {
 	f := newFixture(t)
 	rids := seedRecognition(t, f)
 	cases := append(append(append(accessCases(f), orgAccessCases(f)...), orgImportAccessCases(f)...), recognitionAccessCases(f, rids)...)
+	cases = append(cases, learningRecordAccessCases(f, seedLearningRecord(t, f))...)
+	cases = append(cases, programmeAccessCases(f, seedProgrammes(t, f))...)
 	covered := map[string]bool{"POST /login": true, "POST /logout": true} // tested in TestLoginLogout
 	for _, c := range cases {
 		covered[c.pattern] = true

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"hoctap/internal/criteria"
 	"hoctap/internal/evaluation"
 	"hoctap/internal/fault"
+	"hoctap/internal/learningrecord"
 	"hoctap/internal/recognition"
 	"hoctap/internal/store"
 )
@@ -96,26 +98,27 @@ func pager(r *http.Request, page, total, size int) Pager {
 // actions the viewer may take now.
 type AssessmentView struct {
 	Base
-	A           store.Assessment
-	Cycle       store.Cycle
-	Set         *criteria.Set
-	Group       *criteria.TargetGroup
-	Rows        []IndicatorRow
-	Result      criteria.Result
-	Steps       []store.AssessmentStep
-	Certificate *store.Certificate
-	Commune     string
-	Own         bool // the viewer is the person
-	CanChange   bool // the self-assessment may still be changed by the viewer
-	CanVerify   bool
-	CanAppraise bool
-	CanDecided  bool // may reopen or revoke
-	Late        bool
-	Form        Form
-	Citizen     bool   // the subject is a person (consent, digital skills)
-	SubjectLink string // the page of the household, clan, village, unit or person
-	GradeName   string
-	LevelName   string
+	A            store.Assessment
+	Cycle        store.Cycle
+	Set          *criteria.Set
+	Group        *criteria.TargetGroup
+	Rows         []IndicatorRow
+	Result       criteria.Result
+	Steps        []store.AssessmentStep
+	Certificate  *store.Certificate
+	Commune      string
+	Own          bool // the viewer is the person
+	CanChange    bool // the self-assessment may still be changed by the viewer
+	CanVerify    bool
+	CanAppraise  bool
+	CanDecided   bool // may reopen or revoke
+	Late         bool
+	Form         Form
+	Citizen      bool   // the subject is a person (consent, digital skills)
+	SubjectLink  string // the page of the household, clan, village, unit or person
+	GradeName    string
+	LevelName    string
+	ItemsOffered bool // the person has learning-record items of the year to attach
 }
 
 // IndicatorRow is one indicator with its scores and evidence.
@@ -130,7 +133,9 @@ type IndicatorRow struct {
 	Files      []store.Evidence // evidence attached (Indicator.Evidence are the suggestions)
 	Points     []int            // the scores one may give, 0 … Max
 	Computed   *store.Computation
-	Members    []string // the names behind a computed figure (the first 60)
+	Members    []string   // the names behind a computed figure (the first 60)
+	Items      []FormItem // learning-record items suggested for this indicator or attached to it
+	OtherItems []FormItem // the person's other items of the year, to attach by hand
 }
 
 func (s *Server) loadAssessment(w http.ResponseWriter, r *http.Request) (store.Assessment, bool) {
@@ -252,7 +257,74 @@ func (s *Server) assessmentShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Title = a.FullName + " — " + v.T("assessment.title")
+	// The attached learning items, to those who may read the person's record.
+	if err := s.learningItems(r, &v); err != nil && fault.KindOf(err) != fault.Forbidden {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "assessment", v)
+}
+
+// FormItem is an item of the person's learning record offered as evidence for an indicator.
+type FormItem struct {
+	Value     string // "kind:id", the form's value
+	Title     string
+	Day       string
+	Hours     string
+	Confirmed bool // confirmed by a provider or an officer, not only declared
+	Checked   bool
+}
+
+// learningItems offers each indicator the person's learning-record items of the cycle's year:
+// those that support it first (the record's suggestions), and the others on request.
+func (s *Server) learningItems(r *http.Request, v *AssessmentView) error {
+	if !v.Citizen {
+		return nil
+	}
+	items, err := s.record.ItemsForYear(r.Context(), principal(r), v.A.CitizenID, v.Cycle.Year)
+	if err != nil {
+		return err
+	}
+	attached, err := s.db.LearningItemsOf(r.Context(), v.A.ID)
+	if err != nil {
+		return err
+	}
+	on := map[string]bool{}
+	for _, l := range attached {
+		on[l.IndicatorCode+"/"+l.ItemKind+":"+itoa(l.ItemID)] = true
+	}
+	for i := range v.Rows {
+		row := &v.Rows[i]
+		for _, it := range items {
+			if it.Kind != store.ItemCompletion && it.Kind != store.ItemActivity {
+				continue
+			}
+			fi := FormItem{Value: it.Kind + ":" + itoa(it.ID), Title: it.Title, Day: it.Day, Hours: it.Hours(), Confirmed: it.Status != learningrecord.StatusSelfDeclared}
+			fi.Checked = on[row.Code+"/"+fi.Value]
+			if fi.Checked || slices.Contains(it.Suggest, row.Code) {
+				row.Items = append(row.Items, fi)
+			} else {
+				row.OtherItems = append(row.OtherItems, fi)
+			}
+		}
+	}
+	v.ItemsOffered = len(items) > 0
+	return nil
+}
+
+// postedItems reads the learning-record items ticked for each indicator.
+func postedItems(r *http.Request, rows []IndicatorRow) []recognition.LearningItem {
+	items := []recognition.LearningItem{}
+	for _, row := range rows {
+		for _, raw := range r.Form["item_"+row.Code] {
+			kind, id, ok := strings.Cut(raw, ":")
+			n, err := strconv.ParseInt(id, 10, 64)
+			if ok && err == nil {
+				items = append(items, recognition.LearningItem{Indicator: row.Code, Kind: kind, ID: n})
+			}
+		}
+	}
+	return items
 }
 
 // AssessmentFormView is the self-assessment form, for the person or for a collector helping them.
@@ -291,6 +363,10 @@ func (s *Server) renderAssessmentForm(w http.ResponseWriter, r *http.Request, st
 	}
 	if err != nil {
 		s.setError(r, &v.Form, err)
+	}
+	if err := s.learningItems(r, &v); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	fv := AssessmentFormView{AssessmentView: v, Groups: v.Set.TargetGroups, Last: s.lastScores(r, a)}
 	fv.Title = a.FullName + " — " + v.T("assessment.form.title")
@@ -384,6 +460,15 @@ func (s *Server) assessmentSubmit(w http.ResponseWriter, r *http.Request) {
 	if len(es) > 0 {
 		s.renderAssessmentForm(w, r, http.StatusUnprocessableEntity, a, posted, es)
 		return
+	}
+	if r.FormValue("items_shown") == "1" {
+		if g, ok := set.Group(group); ok {
+			var rows []IndicatorRow
+			for _, in := range g.Indicators {
+				rows = append(rows, IndicatorRow{Indicator: in})
+			}
+			sub.Items = postedItems(r, rows)
+		}
 	}
 	if _, err := s.rec.Submit(r.Context(), principal(r), a.ID, sub); err != nil {
 		if k := fault.KindOf(err); k != fault.Invalid {

@@ -14,7 +14,7 @@ import (
 // HouseholdView shows a household with its members, and the forms to move or split it.
 type HouseholdView struct {
 	Base
-	TitleBox *TitleBox
+	TitleBox  *TitleBox
 	Household store.Household
 	Village   string
 	Members   []CitizenRow

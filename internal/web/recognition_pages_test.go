@@ -29,7 +29,7 @@ func TestCriteriaUploadListsEveryProblem(t *testing.T) {
 	groups := set["target_groups"].([]any)
 	inds := groups[0].(map[string]any)["indicators"].([]any)
 	inds[1].(map[string]any)["code"] = inds[0].(map[string]any)["code"] // a duplicate indicator code
-	set["pass_rule"].(map[string]any)["min_total"] = 101                 // a pass rule never met
+	set["pass_rule"].(map[string]any)["min_total"] = 101                // a pass rule never met
 	bad, _ := json.Marshal(set)
 	upload := func(body []byte) result {
 		ct, b := multipartBody(nil, "bo-tieu-chi.json", body)

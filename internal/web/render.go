@@ -129,7 +129,12 @@ var navItems = []struct {
 }{
 	{"/", "nav.home", auth.PermSignedIn},
 	{"/me/title", "nav.my_title", auth.PermSelfAssess},
+	{"/me/learning", "nav.my_learning", auth.PermSelfAssess},
+	{"/me/programmes", "nav.my_programmes", auth.PermLearn},
+	{"/provider/programmes", "nav.provider_programmes", auth.PermManageProgrammes},
+	{"/programmes", "nav.programmes", auth.PermSignedIn},
 	{"/evaluation", "nav.evaluation", auth.PermViewAssessments},
+	{"/learning/review", "nav.learning_review", auth.PermReviewLearning},
 	{"/citizens", "nav.citizens", auth.PermViewCitizens},
 	{"/villages", "nav.villages", auth.PermViewVillages},
 	{"/work-units", "orgs.nav.work_units", auth.PermViewOrgs},

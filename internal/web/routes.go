@@ -98,5 +98,5 @@ func (s *Server) routeTable() []route {
 		{"GET /units/{era}/{code}", auth.PermViewUnits, s.unitShow},
 
 		{"GET /audit", auth.PermViewAudit, s.auditList},
-	}, append(append(s.orgRoutes(), s.orgImportRoutes()...), s.recognitionRoutes()...)...)
+	}, append(append(append(s.orgRoutes(), s.orgImportRoutes()...), s.recognitionRoutes()...), append(s.programmeRoutes(), s.learningRecordRoutes()...)...)...)
 }

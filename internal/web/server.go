@@ -13,6 +13,8 @@ import (
 	"hoctap/internal/account"
 	"hoctap/internal/adminunit"
 	"hoctap/internal/i18n"
+	"hoctap/internal/learning"
+	"hoctap/internal/learningrecord"
 	"hoctap/internal/recognition"
 	"hoctap/internal/registry"
 	"hoctap/internal/store"
@@ -38,6 +40,8 @@ type Server struct {
 	accounts    *account.Service
 	registry    *registry.Service
 	rec         *recognition.Service
+	learning    *learning.Service
+	record      *learningrecord.Service
 	units       *adminunit.Map
 	cat         *i18n.Catalogs
 	pages       map[string]*template.Template
@@ -52,6 +56,8 @@ type Server struct {
 func New(cfg Config, db *store.DB, accounts *account.Service, reg *registry.Service, rec *recognition.Service, units *adminunit.Map, cat *i18n.Catalogs, log *slog.Logger, reg2 *prometheus.Registry) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, accounts: accounts, registry: reg, rec: rec, units: units, cat: cat, log: log, mux: http.NewServeMux(),
 		verifyLimit: newRateLimiter(verifyPerMinute, time.Minute)}
+	s.learning = &learning.Service{DB: db, Units: units}
+	s.record = &learningrecord.Service{DB: db, Units: units}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

@@ -105,4 +105,6 @@ func (s *Server) subjectRegister(w http.ResponseWriter, r *http.Request) {
 func (Base) TitleName(cycleTitle string) string { return recognition.TitleName(cycleTitle) }
 
 // Changeable tells whether an assessment's self-assessment may still be changed.
-func (Base) Changeable(st evaluation.State) bool { return evaluation.CanTake(evaluation.StepSubmit, st) }
+func (Base) Changeable(st evaluation.State) bool {
+	return evaluation.CanTake(evaluation.StepSubmit, st)
+}
