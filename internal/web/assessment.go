@@ -265,6 +265,19 @@ func (s *Server) assessmentShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "assessment", v)
 }
 
+// HasEvidence tells whether the indicator has any evidence attached: a file or a learning item.
+func (row IndicatorRow) HasEvidence() bool {
+	if len(row.Files) > 0 {
+		return true
+	}
+	for _, it := range row.Items {
+		if it.Checked {
+			return true
+		}
+	}
+	return false
+}
+
 // FormItem is an item of the person's learning record offered as evidence for an indicator.
 type FormItem struct {
 	Value     string // "kind:id", the form's value
