@@ -42,6 +42,8 @@ Usage:
   hoctap demo    [--db URL] [--seed N] [--people N]
   hoctap user add --role ROLE --login LOGIN --name NAME [--commune CODE] [--db URL]   (password read from standard input)
   hoctap audit verify [--db URL] [--expect-head HASH]
+  hoctap backup  [--db URL] [--force] FILE        (online; SQLite: VACUUM INTO, PostgreSQL: pg_dump)
+  hoctap restore [--db URL] FILE                  (into a new file or an empty database only)
   hoctap units successors ERA CODE | hoctap units predecessors CODE
   hoctap villages import --commune CODE FILE [--kind thon|to_dan_pho|…] [--dry-run] [--db URL]
   hoctap import citizens --commune CODE FILE [--village NAME] [--consent-collected] [--dry-run] [--db URL]
@@ -75,6 +77,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdUser(ctx, args[1:], stdin, stdout)
 	case "audit":
 		err = cmdAudit(ctx, args[1:], stdout)
+	case "backup":
+		err = cmdBackup(ctx, args[1:], stdout)
+	case "restore":
+		err = cmdRestore(ctx, args[1:], stdout)
 	case "units":
 		err = cmdUnits(args[1:], stdout)
 	case "villages":
