@@ -15,7 +15,7 @@ const (
 	ProvSource  Prov = "source"  // stated in the issuing document
 	ProvDraft   Prov = "draft"   // taken from a draft of the document (the 2020 workshop draft)
 	ProvAssumed Prov = "assumed" // our proposal, awaiting sign-off by the programme
-	ProvUnknown Prov = "unknown" // not known; a placeholder
+	ProvUnknown Prov = "unknown" // not known yet; to be filled in
 )
 
 // valid tells whether p is one of the four provenance values.
