@@ -17,12 +17,16 @@ type CheckinView struct {
 	Problem   string
 	Done      bool
 	Completed *store.Completion
+	// NotEnrolled: the code is good but the person has not enrolled; the page leads to the
+	// programme rather than asking to scan again.
+	NotEnrolled bool
 }
 
 func (s *Server) checkinShow(w http.ResponseWriter, r *http.Request) {
 	v := CheckinView{Base: s.base(r, "checkin.title"), programmePage: s.pp(), Token: r.PathValue("token")}
 	c, err := s.learning.CheckinInfo(r.Context(), principal(r), v.Token)
 	if err != nil {
+		v.Checkin = c // the programme, when the code was good: a person not enrolled is sent to it
 		s.checkinProblem(w, r, v, err)
 		return
 	}
@@ -49,6 +53,7 @@ func (s *Server) checkinProblem(w http.ResponseWriter, r *http.Request, v Checki
 		return
 	}
 	v.Problem = v.T(fe.Key, fe.Args...)
+	v.NotEnrolled = fe.Key == "checkin.not_enrolled" && v.Checkin.Programme.ID != 0
 	status := http.StatusUnprocessableEntity
 	switch fe.Kind {
 	case fault.Forbidden:
