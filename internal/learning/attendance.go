@@ -3,7 +3,6 @@ package learning
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"hoctap/internal/auth"
@@ -185,61 +184,81 @@ func (s *Service) MarkAttendance(ctx context.Context, by *auth.Principal, sessio
 	return s.applyAttendance(ctx, by, sessionID, MethodList, func(e store.Enrolment) (bool, bool) { return want[e.CitizenID], true })
 }
 
+// attendanceSession is what may be changed in a session's attendance: a session of a
+// programme the principal manages, published (or cancelled, or finished), and not in the future.
+func (s *Service) attendanceSession(ctx context.Context, r interface {
+	ProgrammeSession(context.Context, int64) (store.ProgrammeSession, error)
+	Programme(context.Context, int64) (store.Programme, error)
+}, by *auth.Principal, sessionID int64) (store.Programme, store.ProgrammeSession, error) {
+	x, err := r.ProgrammeSession(ctx, sessionID)
+	if err != nil {
+		return store.Programme{}, x, err
+	}
+	p, err := r.Programme(ctx, x.ProgrammeID)
+	if err != nil {
+		return p, x, err
+	}
+	if err := allowed(by, auth.PermManageProgrammes, store.ProgrammePlace(p)); err != nil {
+		return p, x, err
+	}
+	if p.State == StateDraft {
+		return p, x, fault.New(fault.Conflict, "programme.not_published")
+	}
+	if x.Day > s.Today() {
+		return p, x, fault.New(fault.Conflict, "session.future")
+	}
+	return p, x, nil
+}
+
 // applyAttendance sets each enrolled person's presence as decide says (present, and whether
 // the list speaks of them at all), then re-evaluates completions. It returns how many changed.
 func (s *Service) applyAttendance(ctx context.Context, by *auth.Principal, sessionID int64, method string, decide func(store.Enrolment) (bool, bool)) (int, error) {
 	changed := 0
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		x, err := tx.ProgrammeSession(ctx, sessionID)
+		p, x, err := s.attendanceSession(ctx, tx, by, sessionID)
 		if err != nil {
 			return err
 		}
-		p, err := tx.Programme(ctx, x.ProgrammeID)
-		if err != nil {
-			return err
-		}
-		if err := allowed(by, auth.PermManageProgrammes, store.ProgrammePlace(p)); err != nil {
-			return err
-		}
-		if p.State == StateDraft {
-			return fault.New(fault.Conflict, "programme.not_published")
-		}
-		if x.Day > s.Today() {
-			return fault.New(fault.Conflict, "session.future")
-		}
-		was, err := tx.SessionAttendance(ctx, sessionID)
-		if err != nil {
-			return err
-		}
-		all, err := s.DB.Enrolments(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		for _, e := range all {
-			if e.State != EnrolEnrolled {
-				continue
-			}
-			here, listed := decide(e)
-			_, had := was[e.CitizenID]
-			switch {
-			case !listed || here == had:
-				continue
-			case here:
-				err = tx.AddAttendance(ctx, e, x, method)
-			default:
-				err = tx.RemoveAttendance(ctx, e, x)
-			}
-			if err != nil {
-				return err
-			}
-			changed++
-			if _, err := s.evaluate(ctx, tx, p, e); err != nil {
-				return err
-			}
-		}
-		return nil
+		changed, err = s.setAttendance(ctx, tx, p, x, method, decide)
+		return err
 	})
 	return changed, err
+}
+
+// setAttendance is applyAttendance inside its transaction, once the session is checked.
+func (s *Service) setAttendance(ctx context.Context, tx *store.Tx, p store.Programme, x store.ProgrammeSession, method string, decide func(store.Enrolment) (bool, bool)) (int, error) {
+	changed := 0
+	was, err := tx.SessionAttendance(ctx, x.ID)
+	if err != nil {
+		return 0, err
+	}
+	all, err := tx.Enrolments(ctx, p.ID)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range all {
+		if e.State != EnrolEnrolled {
+			continue
+		}
+		here, listed := decide(e)
+		_, had := was[e.CitizenID]
+		switch {
+		case !listed || here == had:
+			continue
+		case here:
+			err = tx.AddAttendance(ctx, e, x, method)
+		default:
+			err = tx.RemoveAttendance(ctx, e, x)
+		}
+		if err != nil {
+			return changed, err
+		}
+		changed++
+		if _, err := s.evaluate(ctx, tx, p, e); err != nil {
+			return changed, err
+		}
+	}
+	return changed, nil
 }
 
 // attendanceFields are the columns of an attendance list.
@@ -266,74 +285,6 @@ func presentValue(s string) (bool, bool) {
 		return false, true
 	}
 	return false, false
-}
-
-// ImportAttendance reads a list (.xlsx or .csv: ID number, present) for a session and applies
-// it in one transaction, or, when any row is wrong, writes nothing and returns every problem.
-func (s *Service) ImportAttendance(ctx context.Context, by *auth.Principal, sessionID int64, fileName string, data []byte) (int, []RowError, error) {
-	v, err := s.Session(ctx, by, sessionID)
-	if err != nil {
-		return 0, nil, err
-	}
-	r, err := sheet.Open(fileName, data, sheet.DefaultLimits)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer r.Close()
-	var rows []sheet.Row
-	for r.Next() {
-		rows = append(rows, r.Row())
-	}
-	if err := r.Err(); err != nil {
-		return 0, nil, err
-	}
-	h, err := sheet.MatchHeader(rows, attendanceFields)
-	if err != nil {
-		return 0, nil, err
-	}
-	byID := map[string]store.Enrolment{}
-	for _, e := range v.Enrolments {
-		byID[e.NationalID] = e
-	}
-	title := func(f string) string { return strings.TrimSpace(h.Titles[h.Columns[f]]) }
-	decided := map[int64]bool{}
-	var errs []RowError
-	bad := func(row int, field, key string, args ...any) {
-		errs = append(errs, RowError{File: fileName, Row: row, Column: title(field), Error: fault.Error{Kind: fault.Invalid, Key: key, Args: args}})
-	}
-	for _, row := range rows[h.Row+1:] {
-		if row.Empty() {
-			continue
-		}
-		idCell := row.Cell(h.Columns["national_id"])
-		id, _, ok := sheet.ParseNationalIDCell(idCell)
-		if !ok {
-			bad(row.Number, "national_id", "learning.import.id_invalid", idCell)
-			continue
-		}
-		e, enrolled := byID[id]
-		if !enrolled {
-			bad(row.Number, "national_id", "attendance.import.not_enrolled", people.MaskNationalID(id))
-			continue
-		}
-		here, ok := presentValue(row.Cell(h.Columns["present"]))
-		if !ok {
-			bad(row.Number, "present", "attendance.import.present_invalid", row.Cell(h.Columns["present"]))
-			continue
-		}
-		decided[e.CitizenID] = here
-	}
-	if len(errs) > 0 {
-		return 0, errs, fault.New(fault.Invalid, "learning.import.has_errors", len(errs))
-	}
-	if len(decided) == 0 {
-		return 0, nil, fault.New(fault.Invalid, "learning.import.no_rows", fileName)
-	}
-	n, err := s.applyAttendance(ctx, by, sessionID, MethodImport, func(e store.Enrolment) (bool, bool) {
-		here, listed := decided[e.CitizenID]
-		return here, listed
-	})
-	return n, nil, err
 }
 
 // Fault is the row's problem, for pages that translate it.

@@ -387,3 +387,153 @@ func TestCatalogueSearch(t *testing.T) {
 		}
 	}
 }
+
+// attendanceCSV is an attendance list: ID number, present, name.
+func attendanceCSV(rows ...[3]string) []byte {
+	var b bytes.Buffer
+	b.WriteString("Số CCCD,Có mặt,Họ và tên\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s,%s,%s\n", r[0], r[1], r[2])
+	}
+	return b.Bytes()
+}
+
+func TestImportAttendance(t *testing.T) {
+	w := newWorld(t)
+	prov := w.providerAcc(w.provider)
+	// One session today: attending it completes the programme.
+	p, ss := w.published(t, course(10, true, "2026-03-02"))
+	for i := range 3 {
+		if _, err := w.svc.Enrol(w.ctx, w.citizen(i), p.ID, w.people[i].ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.svc.MarkAttendance(w.ctx, prov, ss[0].ID, []int64{w.people[2].ID}); err != nil {
+		t.Fatal(err)
+	}
+	id := func(i int) string { return w.people[i].NationalID }
+	file := attendanceCSV(
+		[3]string{id(0), "x", "A"},          // row 2: marked present
+		[3]string{id(1), "có", "B"},         // row 3: marked present
+		[3]string{id(2), "1", "C"},          // row 4: present already, unchanged
+		[3]string{"001099999999", "x", "?"}, // row 5: nobody has this ID
+		[3]string{id(5), "x", "F"},          // row 6: a person not enrolled
+		[3]string{"12345", "x", "?"},        // row 7: not an ID number
+		[3]string{id(0), "x", "A"},          // row 8: repeats row 2
+		[3]string{id(1), "có lẽ", "B"},      // row 9: neither present nor absent
+	)
+	attendance := func() map[int64]string {
+		t.Helper()
+		a, err := w.db.SessionAttendance(w.ctx, ss[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	completed := func(i int) int {
+		ks, err := w.db.CompletionsOfCitizen(w.ctx, w.people[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ks)
+	}
+
+	imp, err := w.svc.PreviewAttendanceImport(w.ctx, prov, ss[0].ID, "diem-danh.csv", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Counts[learning.RowPresent] != 2 || imp.Counts[learning.RowUnchanged] != 1 || imp.Counts[learning.RowFailed] != 5 || imp.PendingID == 0 {
+		t.Fatalf("counts %v, pending %d", imp.Counts, imp.PendingID)
+	}
+	want := []struct {
+		row         int
+		column, key string
+	}{
+		{5, "Số CCCD", "attendance.import.person_unknown"},
+		{6, "Số CCCD", "attendance.import.not_enrolled"},
+		{7, "Số CCCD", "learning.import.id_invalid"},
+		{8, "Số CCCD", "attendance.import.duplicate"},
+		{9, "Có mặt", "attendance.import.present_invalid"},
+	}
+	errs := imp.Errors()
+	if len(errs) != len(want) {
+		t.Fatalf("errors %+v", errs)
+	}
+	for i, e := range errs {
+		if e.Row != want[i].row || e.Column != want[i].column || e.Key != want[i].key || e.File != "diem-danh.csv" {
+			t.Errorf("error %d: %+v, want %+v", i, e, want[i])
+		}
+	}
+	if imp.Rows[0].FullName != w.people[0].FullName || len(imp.Rows[0].Cells) != 3 || imp.Titles[0] != "Số CCCD" {
+		t.Errorf("row for the preview and the result file: %+v, titles %v", imp.Rows[0], imp.Titles)
+	}
+	// The preview writes nothing.
+	if a := attendance(); len(a) != 1 || completed(0) != 0 {
+		t.Fatalf("written before confirming: %v", a)
+	}
+	// The result file reads the kept file again without using it up.
+	again, err := w.svc.PendingAttendanceImport(w.ctx, prov, ss[0].ID, imp.PendingID)
+	if err != nil || again.Counts[learning.RowFailed] != 5 {
+		t.Errorf("pending import: %v %v", again.Counts, err)
+	}
+
+	// Another provider can neither preview nor confirm; the refused confirmation keeps the file.
+	other := w.providerAcc(w.provider + 3)
+	if _, err := w.svc.PreviewAttendanceImport(w.ctx, other, ss[0].ID, "x.csv", file); err != fault.ErrForbidden {
+		t.Errorf("another provider previewed: %v", err)
+	}
+	if _, err := w.svc.ConfirmAttendanceImport(w.ctx, other, ss[0].ID, imp.PendingID); err != fault.ErrForbidden {
+		t.Errorf("another provider confirmed: %v", err)
+	}
+	// A session in the future cannot be imported; a pending import of another session is unknown.
+	_, fs := w.published(t, course(10, false, "2026-03-09"))
+	if _, err := w.svc.PreviewAttendanceImport(w.ctx, prov, fs[0].ID, "x.csv", file); keyOf(err) != "session.future" {
+		t.Errorf("future session: %v", err)
+	}
+
+	// The confirmation writes the valid rows only, in one go, and completes the programme.
+	done, err := w.svc.ConfirmAttendanceImport(w.ctx, prov, ss[0].ID, imp.PendingID)
+	if err != nil || done.Written != 2 {
+		t.Fatalf("confirm: %d written, %v", done.Written, err)
+	}
+	a := attendance()
+	if len(a) != 3 || a[w.people[0].ID] != learning.MethodImport || a[w.people[1].ID] != learning.MethodImport || a[w.people[2].ID] != learning.MethodList {
+		t.Errorf("attendance after confirming: %v", a)
+	}
+	if _, ok := a[w.people[5].ID]; ok {
+		t.Errorf("a person not enrolled was recorded")
+	}
+	if completed(0) != 1 || completed(1) != 1 {
+		t.Errorf("completions: %d, %d", completed(0), completed(1))
+	}
+	if _, err := w.svc.ConfirmAttendanceImport(w.ctx, prov, ss[0].ID, imp.PendingID); keyOf(err) != "import.expired" {
+		t.Errorf("confirmed twice: %v", err)
+	}
+
+	// Importing the same file again changes nothing.
+	imp, err = w.svc.PreviewAttendanceImport(w.ctx, prov, ss[0].ID, "diem-danh.csv", file)
+	if err != nil || imp.Counts[learning.RowUnchanged] != 3 || imp.Writable() != 0 {
+		t.Fatalf("second preview: %v %v", imp.Counts, err)
+	}
+	if done, err = w.svc.ConfirmAttendanceImport(w.ctx, prov, ss[0].ID, imp.PendingID); err != nil || done.Written != 0 {
+		t.Errorf("second import: %d written, %v", done.Written, err)
+	}
+	if a := attendance(); len(a) != 3 || completed(0) != 1 {
+		t.Errorf("second import changed the attendance: %v", a)
+	}
+
+	// A person marked absent in a list loses the attendance and the completion it supported.
+	imp, err = w.svc.PreviewAttendanceImport(w.ctx, prov, ss[0].ID, "vang.csv", attendanceCSV([3]string{id(1), "vắng", "B"}))
+	if err != nil || imp.Counts[learning.RowAbsent] != 1 {
+		t.Fatalf("absent preview: %v %v", imp.Counts, err)
+	}
+	if _, err := w.svc.ConfirmAttendanceImport(w.ctx, prov, fs[0].ID, imp.PendingID); keyOf(err) != "session.future" {
+		t.Errorf("confirmed into another session: %v", err)
+	}
+	if done, err = w.svc.ConfirmAttendanceImport(w.ctx, prov, ss[0].ID, imp.PendingID); err != nil || done.Written != 1 {
+		t.Fatalf("absent import: %d written, %v", done.Written, err)
+	}
+	if _, ok := attendance()[w.people[1].ID]; ok || completed(1) != 0 {
+		t.Errorf("person 1 still present or completed")
+	}
+}

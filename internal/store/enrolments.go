@@ -104,7 +104,16 @@ func (tx *Tx) FirstWaiting(ctx context.Context, programmeID int64) (Enrolment, e
 // Enrolments lists a programme's enrolments: enrolled people by name, then the waiting list
 // in its order, then cancellations.
 func (db *DB) Enrolments(ctx context.Context, programmeID int64) ([]Enrolment, error) {
-	return enrolments(ctx, db.r(), "SELECT "+enrolmentColumns+enrolmentFrom+` WHERE e.programme_id = ?
+	return programmeEnrolments(ctx, db.r(), programmeID)
+}
+
+// Enrolments in a transaction.
+func (tx *Tx) Enrolments(ctx context.Context, programmeID int64) ([]Enrolment, error) {
+	return programmeEnrolments(ctx, tx.reader, programmeID)
+}
+
+func programmeEnrolments(ctx context.Context, r reader, programmeID int64) ([]Enrolment, error) {
+	return enrolments(ctx, r, "SELECT "+enrolmentColumns+enrolmentFrom+` WHERE e.programme_id = ?
 		ORDER BY CASE e.state WHEN 'enrolled' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END,
 		CASE WHEN e.state = 'enrolled' THEN c.sort_key ELSE '' END, e.queued_at, e.id`, programmeID)
 }

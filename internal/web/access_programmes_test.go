@@ -113,8 +113,9 @@ func seedProgrammes(t *testing.T, f *fixture) progIDs {
 
 // programmeAccessCases covers every route of programmeRoutes. POSTs carry input the service
 // refuses after its access check (an unknown ID number, an empty form, a future session, a
-// missing file, an unknown import), except the open of an already open session (idempotent)
-// and the citizen's own check-in, which runs last for that route.
+// missing file, an unknown import), except the open of an already open session (idempotent),
+// the preview of an attendance list (it writes no attendance) and the citizen's own check-in,
+// which runs last for that route.
 func programmeAccessCases(f *fixture, ids progIDs) []accessCase {
 	const ok, see, forbidden, unauth, invalid, notFound = 200, 303, 403, 401, 422, 404
 	managers := func(s int) map[string]int {
@@ -181,6 +182,22 @@ func programmeAccessCases(f *fixture, ids progIDs) []accessCase {
 			form: url.Values{}, want: map[string]int{"anonymous": unauth, "admin": see}, deflt: forbidden},
 		{pattern: "POST /provider/sessions/{id}/attendance/import", path: path("/provider/sessions/" + id(ids.today) + "/attendance/import"),
 			form: url.Values{}, want: managersPost(invalid), deflt: forbidden},
+		// A real list is only previewed: the preview keeps the file, it writes no attendance.
+		{pattern: "POST /provider/sessions/{id}/attendance/import", path: path("/provider/sessions/" + id(ids.today) + "/attendance/import"),
+			upload: func(*fixture) (string, []byte) {
+				return multipartBody(nil, "diem-danh.csv", []byte("Số CCCD,Có mặt\n001099000000,x\n"))
+			}, want: managersPost(ok), deflt: forbidden},
+		{pattern: "POST /provider/sessions/{id}/attendance/import", path: path("/provider/sessions/" + id(ids.foreignSession) + "/attendance/import"),
+			form: url.Values{}, want: map[string]int{"anonymous": unauth, "admin": invalid}, deflt: forbidden},
+		// An unknown import: refused after the session's access check.
+		{pattern: "POST /provider/sessions/{id}/attendance/import/{pending}/confirm", path: path("/provider/sessions/" + id(ids.today) + "/attendance/import/999999/confirm"),
+			want: managersPost(notFound), deflt: forbidden},
+		{pattern: "POST /provider/sessions/{id}/attendance/import/{pending}/confirm", path: path("/provider/sessions/" + id(ids.foreignSession) + "/attendance/import/999999/confirm"),
+			want: map[string]int{"anonymous": unauth, "admin": notFound}, deflt: forbidden},
+		{pattern: "GET /provider/sessions/{id}/attendance/import/{pending}/report.xlsx", path: path("/provider/sessions/" + id(ids.today) + "/attendance/import/999999/report.xlsx"),
+			want: managers(notFound), deflt: forbidden},
+		{pattern: "GET /provider/sessions/{id}/attendance/import/{pending}/report.xlsx", path: path("/provider/sessions/" + id(ids.foreignSession) + "/attendance/import/999999/report.xlsx"),
+			want: map[string]int{"anonymous": see, "admin": notFound}, deflt: forbidden},
 		{pattern: "GET /provider/completions/import", path: path("/provider/completions/import"), want: managers(ok), deflt: forbidden},
 		{pattern: "POST /provider/completions/import", path: path("/provider/completions/import"), form: url.Values{}, want: managersPost(invalid), deflt: forbidden},
 		{pattern: "POST /provider/completions/import/{id}/confirm", path: path("/provider/completions/import/999999/confirm"),

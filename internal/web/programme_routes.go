@@ -32,6 +32,8 @@ func (s *Server) programmeRoutes() []route {
 		{"GET /provider/sessions/{id}/qr.json", auth.PermManageProgrammes, s.providerSessionQR},
 		{"POST /provider/sessions/{id}/attendance", auth.PermManageProgrammes, s.providerSessionAttendance},
 		{"POST /provider/sessions/{id}/attendance/import", auth.PermManageProgrammes, s.providerSessionImport},
+		{"POST /provider/sessions/{id}/attendance/import/{pending}/confirm", auth.PermManageProgrammes, s.providerSessionImportConfirm},
+		{"GET /provider/sessions/{id}/attendance/import/{pending}/report.xlsx", auth.PermManageProgrammes, s.providerSessionImportReport},
 		{"GET /provider/completions/import", auth.PermManageProgrammes, s.completionImportForm},
 		{"POST /provider/completions/import", auth.PermManageProgrammes, s.completionImportPreview},
 		{"POST /provider/completions/import/{id}/confirm", auth.PermManageProgrammes, s.completionImportConfirm},

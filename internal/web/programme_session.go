@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"hoctap/internal/certificate"
 	"hoctap/internal/fault"
@@ -19,11 +20,11 @@ type ProviderSessionView struct {
 	learning.SessionView
 	Base
 	programmePage
-	N          int          // the session's number in the programme
-	CheckinURL string       // the current code's address; "" when check-in is not open
-	QR         template.URL // data: URL of its PNG, made here (html/template refuses data: URLs it did not see made)
-	Seconds    int          // until the code changes
-	Errors     []learning.RowError
+	N          int                        // the session's number in the programme
+	CheckinURL string                     // the current code's address; "" when check-in is not open
+	QR         template.URL               // data: URL of its PNG, made here (html/template refuses data: URLs it did not see made)
+	Seconds    int                        // until the code changes
+	Import     *learning.AttendanceImport // the preview of an uploaded attendance list
 	Form       Form
 }
 
@@ -87,14 +88,14 @@ func (s *Server) providerSessionOpen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.learning.OpenSession(r.Context(), principal(r), id); err != nil {
-		s.sessionError(w, r, err, nil)
+		s.sessionError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/provider/sessions/"+itoa(id), http.StatusSeeOther)
 }
 
 // sessionError shows the session page with a refusal, or the error page.
-func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error, rows []learning.RowError) {
+func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
 	if k := fault.KindOf(err); k != fault.Invalid && k != fault.Conflict {
 		s.fail(w, r, err)
 		return
@@ -104,7 +105,6 @@ func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error,
 		return
 	}
 	s.setError(r, &v.Form, err)
-	v.Errors = rows
 	s.render(w, r, http.StatusUnprocessableEntity, "provider_session", v)
 }
 
@@ -145,7 +145,7 @@ func (s *Server) providerSessionAttendance(w http.ResponseWriter, r *http.Reques
 		}
 	}
 	if _, err := s.learning.MarkAttendance(r.Context(), principal(r), id, present); err != nil {
-		s.sessionError(w, r, err, nil)
+		s.sessionError(w, r, err)
 		return
 	}
 	flash(w, "flash.attendance_saved")
@@ -169,6 +169,9 @@ func readUpload(w http.ResponseWriter, r *http.Request) (string, []byte, error) 
 	return h.Filename, data, nil
 }
 
+// providerSessionImport reads an uploaded attendance list and shows its preview: who will be
+// marked present or absent, the rows already as recorded and the rows with errors. Nothing is
+// written until the provider confirms.
 func (s *Server) providerSessionImport(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -176,17 +179,78 @@ func (s *Server) providerSessionImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, data, err := readUpload(w, r)
-	if err == nil {
-		var rows []learning.RowError
-		if _, rows, err = s.learning.ImportAttendance(r.Context(), principal(r), id, name, data); err != nil {
-			s.sessionError(w, r, err, rows)
-			return
-		}
-	}
 	if err != nil {
-		s.sessionError(w, r, err, nil)
+		s.sessionError(w, r, err)
+		return
+	}
+	imp, err := s.learning.PreviewAttendanceImport(r.Context(), principal(r), id, name, data)
+	if err != nil {
+		s.sessionError(w, r, err)
+		return
+	}
+	v, ok := s.loadSessionView(w, r)
+	if !ok {
+		return
+	}
+	v.Import = &imp
+	s.render(w, r, http.StatusOK, "provider_session", v)
+}
+
+// pendingID is the {pending} import of a path.
+func pendingID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("pending"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fault.ErrNotFound
+	}
+	return id, nil
+}
+
+// providerSessionImportConfirm writes the valid rows of a previewed attendance list.
+func (s *Server) providerSessionImportConfirm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pending, err := pendingID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.learning.ConfirmAttendanceImport(r.Context(), principal(r), id, pending); err != nil {
+		s.sessionError(w, r, err)
 		return
 	}
 	flash(w, "flash.attendance_imported")
 	http.Redirect(w, r, "/provider/sessions/"+itoa(id), http.StatusSeeOther)
+}
+
+// providerSessionImportReport gives back a previewed attendance list with the result and the
+// problems of each row, with the writer of the roster imports.
+func (s *Server) providerSessionImportReport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pending, err := pendingID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	imp, err := s.learning.PendingAttendanceImport(r.Context(), principal(r), id, pending)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b := s.base(r, "programme.session.title")
+	rows := make([]reportRow, len(imp.Rows))
+	for i, row := range imp.Rows {
+		var parts []string
+		for _, e := range row.Errors {
+			parts = append(parts, b.T("learning.import.column")+" «"+e.Column+"»: "+b.Msg(e.Fault()))
+		}
+		rows[i] = reportRow{number: row.Number, status: row.Status, problems: strings.Join(parts, "; "), cells: row.Cells}
+	}
+	s.sendImportReport(w, r, b, imp.FileName, imp.Titles, rows)
 }
