@@ -420,16 +420,21 @@ func TestBackupAndRestoreRefuse(t *testing.T) {
 		})
 		t.Run("restore refuses a live database", func(t *testing.T) {
 			live := store.SQLitePath(src)
-			db, err := store.Open(ctx, src, nil) // keeps its -wal while open
+			// A writer that keeps its changes in the write-ahead log: checkpoints are off and the
+			// connection stays open, as a running server's would.
+			raw, err := sql.Open("sqlite", live)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer db.Close()
-			if _, err := db.Summary(ctx); err != nil {
-				t.Fatal(err)
+			defer raw.Close()
+			raw.SetMaxOpenConns(1)
+			for _, q := range []string{"PRAGMA journal_mode=WAL", "PRAGMA wal_autocheckpoint=0", "CREATE TABLE wal_probe (x INTEGER)", "DROP TABLE wal_probe"} {
+				if _, err := raw.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
 			}
 			if !nonEmptyFile(live + "-wal") {
-				t.Skip("no write-ahead log to detect")
+				t.Fatalf("the open writer left no write-ahead log beside %s", live)
 			}
 			target := emptyTarget(t)
 			code, _, stderr := run(t, "", "restore", "--db", target, live)
