@@ -64,7 +64,7 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup: saved %s to %s: %s in %s\n", redactURL(*dbURL), file, humanBytes(st.Size()), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "backup: saved %s to %s: %s in %s\n", store.Redact(*dbURL), file, humanBytes(st.Size()), time.Since(start).Round(time.Millisecond))
 	printSummary(stdout, "backup", sum)
 	fmt.Fprintf(stdout, "backup: keep the head hash apart from the backup; after a restore, `hoctap audit verify --expect-head %s` shows the log is the one saved\n", sum.AuditHead)
 	return nil
@@ -150,7 +150,7 @@ func checkSource(ctx context.Context, db *store.DB, dbURL string) error {
 		return err
 	}
 	if cur == 0 {
-		return fault.New(fault.Invalid, "backup.source_empty", redactURL(dbURL))
+		return fault.New(fault.Invalid, "backup.source_empty", store.Redact(dbURL))
 	}
 	if cur > latest {
 		return store.ErrSchemaNewer{Current: cur, Latest: latest}
@@ -231,7 +231,7 @@ func cmdRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	if store.Engine(*dbURL) == "sqlite" {
 		checked = "integrity checked, " + checked
 	}
-	fmt.Fprintf(stdout, "restore: restored %s into %s in %s; %s\n", file, redactURL(*dbURL), time.Since(start).Round(time.Millisecond), checked)
+	fmt.Fprintf(stdout, "restore: restored %s into %s in %s; %s\n", file, store.Redact(*dbURL), time.Since(start).Round(time.Millisecond), checked)
 	printSummary(stdout, "restore", sum)
 	return nil
 }
@@ -507,18 +507,6 @@ func libpqConn(dbURL string) (string, []string) {
 	}
 	u.User = url.User(u.User.Username())
 	return u.String(), []string{"PGPASSWORD=" + pw}
-}
-
-// redactURL hides a password in a database URL.
-func redactURL(dbURL string) string {
-	u, err := url.Parse(dbURL)
-	if err != nil || u.User == nil {
-		return dbURL
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }
 
 // progressEvery is how often a long backup or restore says how far it is.

@@ -99,7 +99,7 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) 
 }
 
 func openPostgres(ctx context.Context, dbURL string, clk clock.Clock) (*DB, error) {
-	shown := redact(dbURL)
+	shown := Redact(dbURL)
 	pool, err := sql.Open("pgx", dbURL)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: bad URL %s: %w", shown, err)
@@ -116,8 +116,9 @@ func openPostgres(ctx context.Context, dbURL string, clk clock.Clock) (*DB, erro
 	return &DB{write: pool, read: pool, d: dialectPostgres, clock: clk, URL: shown}, nil
 }
 
-// redact removes a password from a database URL before it is printed.
-func redact(dbURL string) string {
+// Redact removes a password from a database URL before it is printed: "xxxxx" stands where
+// it was, so the reader sees that one was given.
+func Redact(dbURL string) string {
 	u, err := url.Parse(dbURL)
 	if err != nil || u.User == nil {
 		return dbURL
