@@ -27,18 +27,40 @@ type Catalogs struct {
 	matcher  language.Matcher
 }
 
-// Load parses the embedded catalogs.
+// Load parses the embedded catalogs. A language's messages are "catalog/<lang>.json" plus any
+// "catalog/<area>.<lang>.json", so each part of the product may keep its own file; a key
+// defined in two files is an error.
 func Load() (*Catalogs, error) {
 	c := &Catalogs{messages: map[string]map[string]string{}}
+	entries, err := catalogFiles.ReadDir("catalog")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
 	var tags []language.Tag
 	for _, lang := range Languages {
-		b, err := catalogFiles.ReadFile("catalog/" + lang + ".json")
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", lang, err)
-		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s.json: %w", lang, err)
+		for _, e := range entries {
+			name := e.Name()
+			if name != lang+".json" && !strings.HasSuffix(name, "."+lang+".json") {
+				continue
+			}
+			b, err := catalogFiles.ReadFile("catalog/" + name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q is defined in another %s catalog file", name, k, lang)
+				}
+				m[k] = v
+			}
+		}
+		if len(m) == 0 {
+			return nil, fmt.Errorf("i18n: no catalog for %s", lang)
 		}
 		c.messages[lang] = m
 		tags = append(tags, language.MustParse(lang))
