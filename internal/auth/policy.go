@@ -35,6 +35,9 @@ const (
 	PermLearn            Permission = "learning.self"     // enrol oneself in programmes, check in by QR code, see one's completions
 	PermReviewLearning   Permission = "learning.review"   // confirm or reject self-declared learning; the checks on claims
 	PermImportDigital    Permission = "digital.import"    // import digital-skills confirmations from other platforms
+
+	PermViewDashboard Permission = "dashboard.view" // indicators, targets, rankings, map and reports of the units in scope
+	PermManageTargets Permission = "targets.manage" // edit plans and targets, upload boundaries and past figures
 )
 
 // policy is the one table of which roles hold which permission.
@@ -70,6 +73,9 @@ var policy = map[Permission][]Role{
 	PermLearn:            {RoleCitizen},
 	PermReviewLearning:   {RoleAdmin, RoleCommuneOfficer, RoleCollector},
 	PermImportDigital:    {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer},
+
+	PermViewDashboard: {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector},
+	PermManageTargets: {RoleAdmin, RoleCityOfficer},
 }
 
 // RoleHas tells whether role r holds permission p.

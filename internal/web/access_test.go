@@ -357,9 +357,18 @@ func multipartFile(fields map[string]string, field, fileName string, content []b
 func TestAccess(t *testing.T) {
 	f := newFixture(t)
 	rids := seedRecognition(t, f)
-	cases := append(append(append(accessCases(f), orgAccessCases(f)...), orgImportAccessCases(f)...), recognitionAccessCases(f, rids)...)
-	cases = append(cases, learningRecordAccessCases(f, seedLearningRecord(t, f))...)
-	cases = append(cases, programmeAccessCases(f, seedProgrammes(t, f))...)
+	var cases []accessCase
+	// Each area of the product lists its own cases in its own file.
+	for _, area := range [][]accessCase{
+		accessCases(f),
+		orgAccessCases(f),
+		orgImportAccessCases(f),
+		recognitionAccessCases(f, rids),
+		learningRecordAccessCases(f, seedLearningRecord(t, f)),
+		programmeAccessCases(f, seedProgrammes(t, f)),
+	} {
+		cases = append(cases, area...)
+	}
 	covered := map[string]bool{"POST /login": true, "POST /logout": true} // tested in TestLoginLogout
 	for _, c := range cases {
 		covered[c.pattern] = true

@@ -41,7 +41,7 @@ func (s *Server) Routes() []Route {
 }
 
 func (s *Server) routeTable() []route {
-	return append([]route{
+	table := []route{
 		{"GET /healthz", "", s.healthz},
 		{"GET /readyz", "", s.readyz},
 		{"GET /metrics", "", s.metrics.handler().ServeHTTP},
@@ -98,5 +98,16 @@ func (s *Server) routeTable() []route {
 		{"GET /units/{era}/{code}", auth.PermViewUnits, s.unitShow},
 
 		{"GET /audit", auth.PermViewAudit, s.auditList},
-	}, append(append(append(s.orgRoutes(), s.orgImportRoutes()...), s.recognitionRoutes()...), append(s.programmeRoutes(), s.learningRecordRoutes()...)...)...)
+	}
+	// Each area of the product lists its own routes in its own file.
+	for _, area := range [][]route{
+		s.orgRoutes(),
+		s.orgImportRoutes(),
+		s.recognitionRoutes(),
+		s.programmeRoutes(),
+		s.learningRecordRoutes(),
+	} {
+		table = append(table, area...)
+	}
+	return table
 }
