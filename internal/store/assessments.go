@@ -269,6 +269,11 @@ func (tx *Tx) SaveAssessment(ctx context.Context, before, a Assessment, step eva
 	if err != nil {
 		return fmt.Errorf("store: save assessment: %w", err)
 	}
+	if titleHeld(before) != titleHeld(a) {
+		if err := tx.touchSubject(ctx, a); err != nil {
+			return err
+		}
+	}
 	if err := tx.addStep(ctx, a, step, comment); err != nil {
 		return err
 	}

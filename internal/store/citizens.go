@@ -84,6 +84,7 @@ func (tx *Tx) CreateCitizen(ctx context.Context, c *people.Citizen) error {
 			c.ProvinceCode, c.CommuneCode, id, c.VillageID, today); err != nil {
 			return fmt.Errorf("store: residence: %w", err)
 		}
+		tx.touchVillage(c.CommuneCode, c.VillageID, today)
 	}
 	if c.HouseholdID != 0 {
 		if err := tx.startMembership(ctx, *c, c.HouseholdID, c.Relation); err != nil {
@@ -94,6 +95,9 @@ func (tx *Tx) CreateCitizen(ctx context.Context, c *people.Citizen) error {
 		if _, err := tx.exec(ctx, "INSERT INTO work_unit_staff (province_code, commune_code, work_unit_id, citizen_id, start_on) VALUES (?, ?, ?, ?, ?)",
 			c.ProvinceCode, c.CommuneCode, c.WorkUnitID, id, today); err != nil {
 			return fmt.Errorf("store: staff: %w", err)
+		}
+		if err := tx.touchUnitOf(ctx, c.WorkUnitID, today); err != nil {
+			return err
 		}
 	}
 	return tx.record(ctx, Change{Action: "citizen.create", Entity: "citizen", EntityID: id, Place: CitizenPlace(*c), After: c})
@@ -132,6 +136,11 @@ func (tx *Tx) UpdateCitizen(ctx context.Context, c people.Citizen) error {
 	}
 	if err != nil {
 		return fmt.Errorf("store: update citizen: %w", err)
+	}
+	if c.BirthYear != before.BirthYear {
+		if err := tx.touchPerson(ctx, c.ID, ""); err != nil { // who is an adult changes in every year
+			return err
+		}
 	}
 	c.ProvinceCode, c.CommuneCode = before.ProvinceCode, before.CommuneCode
 	if err := tx.setNameTokens(ctx, c); err != nil {
@@ -184,9 +193,13 @@ func (tx *Tx) MoveCitizen(ctx context.Context, citizenID int64, provinceCode, co
 		return err
 	}
 	today := tx.Today()
+	if err := tx.touchPerson(ctx, citizenID, today); err != nil { // the village left
+		return err
+	}
 	if _, err := tx.exec(ctx, "UPDATE residences SET end_on = ? WHERE citizen_id = ? AND end_on IS NULL", today, citizenID); err != nil {
 		return fmt.Errorf("store: end residence: %w", err)
 	}
+	tx.touchVillage(communeCode, villageID, today) // the village joined
 	if _, err := tx.exec(ctx, "INSERT INTO residences (province_code, commune_code, citizen_id, village_id, start_on) VALUES (?, ?, ?, ?, ?)",
 		provinceCode, communeCode, citizenID, nullInt(villageID), today); err != nil {
 		return fmt.Errorf("store: residence: %w", err)

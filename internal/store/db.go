@@ -181,6 +181,9 @@ type Tx struct {
 	tx  *sql.Tx
 	db  *DB
 	now time.Time
+	// dirty holds the places whose counts this transaction may have moved; they are counted
+	// again before it commits (counts.go).
+	dirty dirtyCounts
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -206,6 +209,10 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	tx := &Tx{reader: reader{q: sqlTx, d: db.d}, tx: sqlTx, db: db, now: db.Now()}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback() // the error from fn is the one worth reporting
+		return err
+	}
+	if err := tx.flushCounts(ctx); err != nil {
+		_ = sqlTx.Rollback()
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -87,6 +87,9 @@ func (tx *Tx) MoveHousehold(ctx context.Context, householdID, villageID int64) e
 	if _, err := tx.exec(ctx, "UPDATE households SET village_id = ? WHERE id = ?", villageID, householdID); err != nil {
 		return fmt.Errorf("store: move household: %w", err)
 	}
+	// A household's village has no history: it counts in its new village in every year.
+	tx.touchVillage(h.CommuneCode, h.VillageID, "")
+	tx.touchVillage(h.CommuneCode, villageID, "")
 	for _, id := range ids {
 		if err := tx.MoveCitizen(ctx, id, h.ProvinceCode, h.CommuneCode, villageID); err != nil {
 			return err

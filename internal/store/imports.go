@@ -211,6 +211,7 @@ func (ins *CitizenInserter) Create(ctx context.Context, c *people.Citizen, k peo
 		if _, err := ins.residence.ExecContext(ctx, c.ProvinceCode, c.CommuneCode, id, c.VillageID, today); err != nil {
 			return fmt.Errorf("store: import residence: %w", err)
 		}
+		tx.touchVillage(c.CommuneCode, c.VillageID, today)
 	}
 	if c.HouseholdID != 0 {
 		if _, err := ins.membership.ExecContext(ctx, c.ProvinceCode, c.CommuneCode, c.HouseholdID, id, string(c.Relation), today); err != nil {
@@ -267,6 +268,7 @@ func (ins *CitizenInserter) Household(ctx context.Context, h *Household) error {
 	if err := ins.household.QueryRowContext(ctx, h.ProvinceCode, h.CommuneCode, h.VillageID, h.Code, ins.tx.now).Scan(&h.ID); err != nil {
 		return fmt.Errorf("store: import household: %w", err)
 	}
+	ins.tx.touchVillage(h.CommuneCode, h.VillageID, ins.tx.Today())
 	ins.households = append(ins.households, h.ID)
 	return nil
 }

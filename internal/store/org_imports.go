@@ -262,6 +262,7 @@ func (tx *Tx) UpdateBranchMemberRole(ctx context.Context, b Branch, memberID int
 	if _, err := tx.exec(ctx, "UPDATE branch_members SET is_official = ?, position = ? WHERE id = ?", official, position, memberID); err != nil {
 		return m, fmt.Errorf("store: update branch member: %w", err)
 	}
+	tx.touchCommune(b.CommuneCode, "") // the role has no history: every year moves
 	return m, tx.record(ctx, Change{Action: "branch.member_update", Entity: "branch", EntityID: b.ID, Place: BranchPlace(b),
 		Before: memberChange(before), After: memberChange(m)})
 }

@@ -273,6 +273,7 @@ func (tx *Tx) AddStaff(ctx context.Context, w WorkUnit, m *StaffMember) error {
 		if _, err := tx.exec(ctx, "UPDATE work_unit_staff SET end_on = ? WHERE id = ?", today, o.id); err != nil {
 			return fmt.Errorf("store: end employment: %w", err)
 		}
+		tx.touchUnit(o.communeOfUnit, o.unit, today)
 		if err := tx.record(ctx, Change{Action: "work_unit.staff_end", Entity: "work_unit", EntityID: o.unit,
 			Place:  auth.Place{ProvinceCode: o.province, CommuneCode: o.communeOfUnit, WorkUnitID: o.unit},
 			Before: map[string]any{"staff_id": o.id, "citizen_id": c.ID}, After: map[string]any{"staff_id": o.id, "citizen_id": c.ID, "end_on": today, "reason": "new_employer"}}); err != nil {
@@ -285,6 +286,7 @@ func (tx *Tx) AddStaff(ctx context.Context, w WorkUnit, m *StaffMember) error {
 	if err != nil {
 		return fmt.Errorf("store: add staff: %w", err)
 	}
+	tx.touchUnit(w.CommuneCode, w.ID, today)
 	m.ID = id
 	if _, err := tx.exec(ctx, "UPDATE citizens SET work_unit_id = ?, updated_at = ? WHERE id = ?", w.ID, tx.now, c.ID); err != nil {
 		return fmt.Errorf("store: set employer: %w", err)
@@ -309,6 +311,7 @@ func (tx *Tx) EndStaff(ctx context.Context, staffID int64) (StaffMember, error) 
 	if _, err := tx.exec(ctx, "UPDATE work_unit_staff SET end_on = ? WHERE id = ?", m.EndOn, m.ID); err != nil {
 		return m, fmt.Errorf("store: end employment: %w", err)
 	}
+	tx.touchUnit(w.CommuneCode, w.ID, m.EndOn)
 	if _, err := tx.exec(ctx, "UPDATE citizens SET work_unit_id = NULL, updated_at = ? WHERE id = ? AND work_unit_id = ?", tx.now, m.CitizenID, m.WorkUnitID); err != nil {
 		return m, fmt.Errorf("store: clear employer: %w", err)
 	}
@@ -392,6 +395,7 @@ func (tx *Tx) CreateClan(ctx context.Context, c *Clan) error {
 	if err != nil {
 		return fmt.Errorf("store: create clan: %w", err)
 	}
+	tx.touchCommune(c.CommuneCode, tx.Today())
 	c.ID = id
 	return tx.record(ctx, Change{Action: "clan.create", Entity: "clan", EntityID: id, Place: ClanPlace(*c), After: c})
 }
@@ -674,6 +678,7 @@ func (tx *Tx) AddBranchMember(ctx context.Context, b Branch, m *BranchMember) er
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, b.ProvinceCode, b.CommuneCode, b.ID, c.ID, m.IsOfficial, m.Position, m.StartOn); err != nil {
 		return fmt.Errorf("store: add branch member: %w", err)
 	}
+	tx.touchCommune(b.CommuneCode, m.StartOn)
 	return tx.record(ctx, Change{Action: "branch.member_add", Entity: "branch", EntityID: b.ID, Place: BranchPlace(b), After: memberChange(*m)})
 }
 
@@ -693,6 +698,7 @@ func (tx *Tx) EndBranchMember(ctx context.Context, memberID int64) (BranchMember
 	if _, err := tx.exec(ctx, "UPDATE branch_members SET end_on = ? WHERE id = ?", m.EndOn, m.ID); err != nil {
 		return m, fmt.Errorf("store: end branch member: %w", err)
 	}
+	tx.touchCommune(b.CommuneCode, m.EndOn)
 	return m, tx.record(ctx, Change{Action: "branch.member_end", Entity: "branch", EntityID: b.ID, Place: BranchPlace(b),
 		Before: memberChange(before), After: memberChange(m)})
 }
@@ -712,6 +718,9 @@ func (tx *Tx) RecordTraining(ctx context.Context, b Branch, t *Training) error {
 		b.ProvinceCode, b.CommuneCode, t.CitizenID, t.TrainedOn, t.Course, t.Trainer)
 	if err != nil {
 		return fmt.Errorf("store: record training: %w", err)
+	}
+	if err := tx.touchPerson(ctx, t.CitizenID, t.TrainedOn); err != nil {
+		return err
 	}
 	t.ID = id
 	return tx.record(ctx, Change{Action: "training.record", Entity: "training", EntityID: id, Place: BranchPlace(b),

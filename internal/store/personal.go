@@ -124,6 +124,9 @@ func (tx *Tx) EraseCitizen(ctx context.Context, citizenID int64) error {
 	if err != nil {
 		return err
 	}
+	if err := tx.touchPerson(ctx, citizenID, tx.Today()); err != nil { // counted nowhere from now on
+		return err
+	}
 	if _, err := tx.exec(ctx, `UPDATE citizens SET full_name = '', name_folded = '', national_id = NULL, legacy_id = '', birth_date = NULL,
 		phone = '', email = '', ethnicity = '', national_id_rev = '', phone_rev = '', sort_key = ?, erased_at = ?, updated_at = ? WHERE id = ?`,
 		[]byte{}, tx.now, tx.now, citizenID); err != nil {

@@ -47,6 +47,7 @@ func (tx *Tx) CreateWorkUnit(ctx context.Context, w *WorkUnit) error {
 	if err != nil {
 		return fmt.Errorf("store: create work unit: %w", err)
 	}
+	tx.touchUnit(w.CommuneCode, id, tx.Today())
 	w.ID = id
 	return tx.record(ctx, Change{Action: "work_unit.create", Entity: "work_unit", EntityID: id,
 		Place: auth.Place{ProvinceCode: w.ProvinceCode, CommuneCode: w.CommuneCode, WorkUnitID: id}, After: w})
@@ -93,6 +94,7 @@ func (tx *Tx) CreateHousehold(ctx context.Context, h *Household) error {
 	if err != nil {
 		return fmt.Errorf("store: create household: %w", err)
 	}
+	tx.touchVillage(h.CommuneCode, h.VillageID, tx.Today())
 	h.ID = id
 	return tx.record(ctx, Change{Action: "household.create", Entity: "household", EntityID: id,
 		Place: auth.Place{ProvinceCode: h.ProvinceCode, CommuneCode: h.CommuneCode, VillageID: h.VillageID}, After: h})

@@ -97,6 +97,7 @@ func (tx *Tx) CreateVillage(ctx context.Context, v *village.Village) error {
 		return fmt.Errorf("store: create village: %w", err)
 	}
 	v.ID, v.CreatedAt = id, tx.now
+	tx.touchVillage(v.CommuneCode, id, tx.Today())
 	return tx.record(ctx, Change{Action: "village.create", Entity: "village", EntityID: id, Place: villagePlace(*v), After: v})
 }
 
@@ -143,6 +144,7 @@ func (tx *Tx) RetireVillage(ctx context.Context, id int64, day string) (village.
 	if _, err := tx.exec(ctx, "UPDATE villages SET retired_on = ? WHERE id = ?", day, id); err != nil {
 		return before, fmt.Errorf("store: retire village: %w", err)
 	}
+	tx.touchVillage(before.CommuneCode, id, day)
 	return after, tx.record(ctx, Change{Action: "village.retire", Entity: "village", EntityID: id, Place: villagePlace(after), Before: before, After: after})
 }
 
@@ -163,6 +165,7 @@ func (tx *Tx) DeleteVillage(ctx context.Context, id int64) error {
 	if _, err := tx.exec(ctx, "DELETE FROM villages WHERE id = ?", id); err != nil {
 		return fmt.Errorf("store: delete village: %w", err)
 	}
+	tx.touchVillage(before.CommuneCode, id, "")
 	return tx.record(ctx, Change{Action: "village.delete", Entity: "village", EntityID: id, Place: villagePlace(before), Before: before})
 }
 
