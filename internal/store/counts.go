@@ -10,14 +10,14 @@ import (
 
 	"hoctap/internal/clock"
 	"hoctap/internal/evaluation"
-	"hoctap/internal/indicator"
+	"hoctap/internal/measure"
 )
 
-// The counts behind the dashboards: every measure of internal/indicator for every kept year
+// The counts behind the dashboards: every count of internal/measure for every kept year
 // and place, on the year's reference day (31 December). Each write that moves a count marks
 // the place it touched (touchVillage, touchUnit, touchCommune); before the transaction commits,
 // flushCounts counts those places again from the facts and writes the differences to
-// indicator_counts and the commune's indicator_totals. Recount does the same for every place
+// place_counts and the commune's commune_counts. Recount does the same for every place
 // at once and reports what differed: it must find nothing.
 
 // countPlace is where counts are kept: a village (unit 0), a work unit (village 0), or the
@@ -26,7 +26,7 @@ type countPlace struct {
 	Commune string
 	Village int64
 	Unit    int64
-	Scope   indicator.Scope
+	Scope   measure.Scope
 }
 
 // CountKey names one count.
@@ -35,7 +35,7 @@ type CountKey struct {
 	Commune string
 	Village int64
 	Unit    int64
-	Measure indicator.Measure
+	Kind    measure.Count
 }
 
 // countRow is one count with the province it belongs to.
@@ -72,17 +72,17 @@ func (tx *Tx) touch(p countPlace, fromDay string) {
 // touchVillage marks a village's counts (residents, households, the village) from the year of
 // fromDay ("" = every year). Village 0 is the commune's residents with no village.
 func (tx *Tx) touchVillage(commune string, village int64, fromDay string) {
-	tx.touch(countPlace{Commune: commune, Village: village, Scope: indicator.ScopeVillage}, fromDay)
+	tx.touch(countPlace{Commune: commune, Village: village, Scope: measure.ScopeVillage}, fromDay)
 }
 
 // touchUnit marks a work unit's counts (its staff, the unit).
 func (tx *Tx) touchUnit(commune string, unit int64, fromDay string) {
-	tx.touch(countPlace{Commune: commune, Unit: unit, Scope: indicator.ScopeUnit}, fromDay)
+	tx.touch(countPlace{Commune: commune, Unit: unit, Scope: measure.ScopeUnit}, fromDay)
 }
 
 // touchCommune marks the commune's own counts (clans, association officials, its title).
 func (tx *Tx) touchCommune(commune string, fromDay string) {
-	tx.touch(countPlace{Commune: commune, Scope: indicator.ScopeCommune}, fromDay)
+	tx.touch(countPlace{Commune: commune, Scope: measure.ScopeCommune}, fromDay)
 }
 
 // touchPerson marks every place a person counts in: the villages they lived in, the units
@@ -182,14 +182,14 @@ func holds(kind, subject string) string {
 		WHERE a.subject_kind = '` + kind + `' AND a.subject_id = ` + subject + ` AND a.state = 'recognised' AND cy.year <= ? AND a.valid_until >= ?)`
 }
 
-// countQuery is one query that counts some measures of one scope; filter narrows it to one
+// countQuery is one query that counts some kinds of one scope; filter narrows it to one
 // place (its arguments follow the query's own).
 type countQuery struct {
-	scope    indicator.Scope
-	measures []indicator.Measure
-	sql      func(filter string) string
-	args     func(year int, s CountSettings) []any
-	filter   func(p countPlace) (string, []any)
+	scope  measure.Scope
+	kinds  []measure.Count
+	sql    func(filter string) string
+	args   func(year int, s CountSettings) []any
+	filter func(p countPlace) (string, []any)
 }
 
 // citizenTitle gives, for a person, 1 + 2 (digital skills) + 4 (proficient) when they hold
@@ -200,9 +200,9 @@ const citizenTitle = `(SELECT MAX(1 + CASE WHEN a.digital_skills THEN 2 ELSE 0 E
 
 var countQueries = []countQuery{
 	{
-		scope: indicator.ScopeVillage,
-		measures: []indicator.Measure{indicator.Adults, indicator.AdultsRecognised, indicator.Recognised,
-			indicator.RecognisedDigital, indicator.RecognisedProficient},
+		scope: measure.ScopeVillage,
+		kinds: []measure.Count{measure.Adults, measure.AdultsRecognised, measure.Recognised,
+			measure.RecognisedDigital, measure.RecognisedProficient},
 		sql: func(filter string) string {
 			return `SELECT province_code, commune_code, village_id, 0,
 				SUM(CASE WHEN adult THEN 1 ELSE 0 END),
@@ -228,8 +228,8 @@ var countQueries = []countQuery{
 		},
 	},
 	{
-		scope:    indicator.ScopeVillage,
-		measures: []indicator.Measure{indicator.Households, indicator.HouseholdsRecognised},
+		scope: measure.ScopeVillage,
+		kinds: []measure.Count{measure.Households, measure.HouseholdsRecognised},
 		sql: func(filter string) string {
 			return `SELECT h.province_code, h.commune_code, h.village_id, 0, COUNT(*),
 				SUM(CASE WHEN ` + holds("household", "h.id") + ` THEN 1 ELSE 0 END)
@@ -245,8 +245,8 @@ var countQueries = []countQuery{
 		},
 	},
 	{
-		scope:    indicator.ScopeVillage,
-		measures: []indicator.Measure{indicator.Villages, indicator.VillagesRecognised},
+		scope: measure.ScopeVillage,
+		kinds: []measure.Count{measure.Villages, measure.VillagesRecognised},
 		sql: func(filter string) string {
 			return `SELECT v.province_code, v.commune_code, v.id, 0, 1,
 				CASE WHEN ` + holds("village", "v.id") + ` THEN 1 ELSE 0 END
@@ -261,8 +261,8 @@ var countQueries = []countQuery{
 		},
 	},
 	{
-		scope:    indicator.ScopeUnit,
-		measures: []indicator.Measure{indicator.Units, indicator.UnitsRecognised},
+		scope: measure.ScopeUnit,
+		kinds: []measure.Count{measure.Units, measure.UnitsRecognised},
 		sql: func(filter string) string {
 			return `SELECT w.province_code, w.commune_code, 0, w.id, 1,
 				CASE WHEN ` + holds("work_unit", "w.id") + ` THEN 1 ELSE 0 END
@@ -275,8 +275,8 @@ var countQueries = []countQuery{
 		filter: func(p countPlace) (string, []any) { return " AND w.id = ?", []any{p.Unit} },
 	},
 	{
-		scope:    indicator.ScopeUnit,
-		measures: []indicator.Measure{indicator.Staff, indicator.StaffRecognised},
+		scope: measure.ScopeUnit,
+		kinds: []measure.Count{measure.Staff, measure.StaffRecognised},
 		sql: func(filter string) string {
 			return `SELECT province_code, commune_code, 0, unit, COUNT(*), SUM(CASE WHEN t IS NOT NULL THEN 1 ELSE 0 END)
 			FROM (SELECT DISTINCT w.province_code, w.commune_code, w.id AS unit, c.id, ` + citizenTitle + ` AS t
@@ -291,8 +291,8 @@ var countQueries = []countQuery{
 		filter: func(p countPlace) (string, []any) { return " AND w.id = ?", []any{p.Unit} },
 	},
 	{
-		scope:    indicator.ScopeCommune,
-		measures: []indicator.Measure{indicator.Clans, indicator.ClansRecognised},
+		scope: measure.ScopeCommune,
+		kinds: []measure.Count{measure.Clans, measure.ClansRecognised},
 		sql: func(filter string) string {
 			return `SELECT k.province_code, k.commune_code, 0, 0, COUNT(*),
 				SUM(CASE WHEN ` + holds("clan", "k.id") + ` THEN 1 ELSE 0 END)
@@ -306,8 +306,8 @@ var countQueries = []countQuery{
 		filter: func(p countPlace) (string, []any) { return " AND k.commune_code = ?", []any{p.Commune} },
 	},
 	{
-		scope:    indicator.ScopeCommune,
-		measures: []indicator.Measure{indicator.Officials, indicator.OfficialsTrained},
+		scope: measure.ScopeCommune,
+		kinds: []measure.Count{measure.Officials, measure.OfficialsTrained},
 		sql: func(filter string) string {
 			return `SELECT province_code, commune_code, 0, 0, COUNT(*), SUM(trained)
 			FROM (SELECT DISTINCT b.province_code, b.commune_code, c.id,
@@ -324,8 +324,8 @@ var countQueries = []countQuery{
 		filter: func(p countPlace) (string, []any) { return " AND b.commune_code = ?", []any{p.Commune} },
 	},
 	{
-		scope:    indicator.ScopeCommune,
-		measures: []indicator.Measure{indicator.Communes, indicator.CommunesRecognised},
+		scope: measure.ScopeCommune,
+		kinds: []measure.Count{measure.Communes, measure.CommunesRecognised},
 		sql: func(filter string) string {
 			return `SELECT u.province_code, u.code, 0, 0, 1,
 				CASE WHEN ` + holds("commune", "CAST(u.code AS INTEGER)") + ` THEN 1 ELSE 0 END
@@ -336,9 +336,9 @@ var countQueries = []countQuery{
 	},
 }
 
-// countFacts counts the measures of the queries of one scope for one year, for one place or
+// countFacts counts the kinds of the queries of one scope for one year, for one place or
 // (place nil) everywhere.
-func countFacts(ctx context.Context, r reader, year int, s CountSettings, scope indicator.Scope, place *countPlace) ([]countRow, error) {
+func countFacts(ctx context.Context, r reader, year int, s CountSettings, scope measure.Scope, place *countPlace) ([]countRow, error) {
 	var out []countRow
 	for _, q := range countQueries {
 		if scope != "" && q.scope != scope {
@@ -350,22 +350,22 @@ func countFacts(ctx context.Context, r reader, year int, s CountSettings, scope 
 		}
 		rows, err := r.query(ctx, q.sql(filter), append(q.args(year, s), fargs...)...)
 		if err != nil {
-			return nil, fmt.Errorf("store: count %s: %w", q.measures[0], err)
+			return nil, fmt.Errorf("store: count %s: %w", q.kinds[0], err)
 		}
 		for rows.Next() {
 			var province, commune string
 			var village, unit int64
-			vals := make([]any, len(q.measures))
-			nums := make([]int64, len(q.measures))
+			vals := make([]any, len(q.kinds))
+			nums := make([]int64, len(q.kinds))
 			for i := range nums {
 				vals[i] = &nums[i]
 			}
 			if err := rows.Scan(append([]any{&province, &commune, &village, &unit}, vals...)...); err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("store: count %s: %w", q.measures[0], err)
+				return nil, fmt.Errorf("store: count %s: %w", q.kinds[0], err)
 			}
-			for i, m := range q.measures {
-				out = append(out, countRow{CountKey: CountKey{Year: year, Commune: commune, Village: village, Unit: unit, Measure: m}, Province: province, Value: nums[i]})
+			for i, m := range q.kinds {
+				out = append(out, countRow{CountKey: CountKey{Year: year, Commune: commune, Village: village, Unit: unit, Kind: m}, Province: province, Value: nums[i]})
 			}
 		}
 		if err := rows.Close(); err != nil {
@@ -376,8 +376,8 @@ func countFacts(ctx context.Context, r reader, year int, s CountSettings, scope 
 }
 
 // storedCounts reads the kept counts of one year for one place and scope, or everywhere.
-func storedCounts(ctx context.Context, r reader, year int, scope indicator.Scope, place *countPlace) (map[CountKey]countRow, error) {
-	q := "SELECT province_code, commune_code, village_id, work_unit_id, measure, value FROM indicator_counts WHERE year = ?"
+func storedCounts(ctx context.Context, r reader, year int, scope measure.Scope, place *countPlace) (map[CountKey]countRow, error) {
+	q := "SELECT province_code, commune_code, village_id, work_unit_id, kind, value FROM place_counts WHERE year = ?"
 	args := []any{year}
 	if place != nil {
 		q += " AND commune_code = ? AND village_id = ? AND work_unit_id = ?"
@@ -395,8 +395,8 @@ func storedCounts(ctx context.Context, r reader, year int, scope indicator.Scope
 		if err := rows.Scan(&c.Province, &c.Commune, &c.Village, &c.Unit, &m, &c.Value); err != nil {
 			return nil, err
 		}
-		c.Year, c.Measure = year, indicator.Measure(m)
-		if sc, _ := indicator.ScopeOf(c.Measure); scope != "" && sc != scope {
+		c.Year, c.Kind = year, measure.Count(m)
+		if sc, _ := measure.ScopeOf(c.Kind); scope != "" && sc != scope {
 			continue
 		}
 		out[c.CountKey] = c
@@ -431,18 +431,18 @@ func (tx *Tx) reconcile(ctx context.Context, counted []countRow, stored map[Coun
 	for _, c := range changed {
 		delta := c.Value - stored[c.CountKey].Value
 		if c.Value == 0 {
-			if _, err := tx.exec(ctx, "DELETE FROM indicator_counts WHERE year = ? AND commune_code = ? AND village_id = ? AND work_unit_id = ? AND measure = ?",
-				c.Year, c.Commune, c.Village, c.Unit, string(c.Measure)); err != nil {
+			if _, err := tx.exec(ctx, "DELETE FROM place_counts WHERE year = ? AND commune_code = ? AND village_id = ? AND work_unit_id = ? AND kind = ?",
+				c.Year, c.Commune, c.Village, c.Unit, string(c.Kind)); err != nil {
 				return nil, fmt.Errorf("store: write counts: %w", err)
 			}
-		} else if _, err := tx.exec(ctx, `INSERT INTO indicator_counts (year, province_code, commune_code, village_id, work_unit_id, measure, value)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (year, commune_code, village_id, work_unit_id, measure) DO UPDATE SET value = excluded.value`,
-			c.Year, c.Province, c.Commune, c.Village, c.Unit, string(c.Measure), c.Value); err != nil {
+		} else if _, err := tx.exec(ctx, `INSERT INTO place_counts (year, province_code, commune_code, village_id, work_unit_id, kind, value)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (year, commune_code, village_id, work_unit_id, kind) DO UPDATE SET value = excluded.value`,
+			c.Year, c.Province, c.Commune, c.Village, c.Unit, string(c.Kind), c.Value); err != nil {
 			return nil, fmt.Errorf("store: write counts: %w", err)
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO indicator_totals (year, province_code, commune_code, measure, value) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (year, commune_code, measure) DO UPDATE SET value = indicator_totals.value + excluded.value`,
-			c.Year, c.Province, c.Commune, string(c.Measure), delta); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO commune_counts (year, province_code, commune_code, kind, value) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (year, commune_code, kind) DO UPDATE SET value = commune_counts.value + excluded.value`,
+			c.Year, c.Province, c.Commune, string(c.Kind), delta); err != nil {
 			return nil, fmt.Errorf("store: write totals: %w", err)
 		}
 	}
@@ -463,7 +463,7 @@ func (d CountDiff) less(e CountDiff) bool {
 	if a.Unit != b.Unit {
 		return a.Unit < b.Unit
 	}
-	return a.Measure < b.Measure
+	return a.Kind < b.Kind
 }
 
 // keptYears lists the years whose counts are kept.
@@ -558,10 +558,10 @@ func (tx *Tx) countYear(ctx context.Context, year int) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.exec(ctx, "DELETE FROM indicator_counts WHERE year = ?", year); err != nil {
+	if _, err := tx.exec(ctx, "DELETE FROM place_counts WHERE year = ?", year); err != nil {
 		return err
 	}
-	if _, err := tx.exec(ctx, "DELETE FROM indicator_totals WHERE year = ?", year); err != nil {
+	if _, err := tx.exec(ctx, "DELETE FROM commune_counts WHERE year = ?", year); err != nil {
 		return err
 	}
 	counted, err := countFacts(ctx, tx.reader, year, s, "", nil)
@@ -636,10 +636,10 @@ func (tx *Tx) recount(ctx context.Context, fix bool) (RecountReport, error) {
 
 // totalsDiffs compares the commune totals of a year with the sums of their rows.
 func (tx *Tx) totalsDiffs(ctx context.Context, year int) ([]CountDiff, error) {
-	rows, err := tx.query(ctx, `SELECT COALESCE(t.commune_code, s.commune_code), COALESCE(t.measure, s.measure), COALESCE(t.value, 0), COALESCE(s.value, 0)
-		FROM (SELECT commune_code, measure, value FROM indicator_totals WHERE year = ? AND value <> 0) t
-		FULL OUTER JOIN (SELECT commune_code, measure, SUM(value) AS value FROM indicator_counts WHERE year = ? GROUP BY commune_code, measure) s
-		ON s.commune_code = t.commune_code AND s.measure = t.measure
+	rows, err := tx.query(ctx, `SELECT COALESCE(t.commune_code, s.commune_code), COALESCE(t.kind, s.kind), COALESCE(t.value, 0), COALESCE(s.value, 0)
+		FROM (SELECT commune_code, kind, value FROM commune_counts WHERE year = ? AND value <> 0) t
+		FULL OUTER JOIN (SELECT commune_code, kind, SUM(value) AS value FROM place_counts WHERE year = ? GROUP BY commune_code, kind) s
+		ON s.commune_code = t.commune_code AND s.kind = t.kind
 		WHERE COALESCE(t.value, 0) <> COALESCE(s.value, 0)`, year, year)
 	if err != nil {
 		return nil, fmt.Errorf("store: totals: %w", err)
@@ -652,7 +652,7 @@ func (tx *Tx) totalsDiffs(ctx context.Context, year int) ([]CountDiff, error) {
 		if err := rows.Scan(&d.Commune, &m, &d.Stored, &d.Counted); err != nil {
 			return nil, err
 		}
-		d.Year, d.Measure = year, indicator.Measure(m)
+		d.Year, d.Kind = year, measure.Count(m)
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -668,7 +668,7 @@ func (d CountDiff) String() string {
 	if d.Unit != 0 {
 		fmt.Fprintf(&place, " unit %d", d.Unit)
 	}
-	return fmt.Sprintf("%s %s: kept %d, counted %d", place.String(), d.Measure, d.Stored, d.Counted)
+	return fmt.Sprintf("%s %s: kept %d, counted %d", place.String(), d.Kind, d.Stored, d.Counted)
 }
 
 // titleHeld is what the counts read of an assessment: whether it is recognised, until when,

@@ -11,7 +11,7 @@ import (
 	"hoctap/internal/audit"
 	"hoctap/internal/clock"
 	"hoctap/internal/evaluation"
-	"hoctap/internal/indicator"
+	"hoctap/internal/measure"
 	"hoctap/internal/people"
 	"hoctap/internal/store"
 	"hoctap/internal/testdb"
@@ -309,8 +309,8 @@ func TestCountsStayEqualToARecount(t *testing.T) {
 			var adults, recognised int64
 			for _, byCommune := range totals {
 				for _, m := range byCommune {
-					adults += m[indicator.Adults]
-					recognised += m[indicator.AdultsRecognised]
+					adults += m[measure.Adults]
+					recognised += m[measure.AdultsRecognised]
 				}
 			}
 			if adults == 0 || recognised == 0 {
@@ -345,7 +345,7 @@ func TestRecountFindsAndRepairsADifference(t *testing.T) {
 	for i := 0; i < 120; i++ {
 		w.step()
 	}
-	key := store.CountKey{Year: 2024, Commune: w.villages[0].CommuneCode, Village: w.villages[0].ID, Measure: indicator.Villages}
+	key := store.CountKey{Year: 2024, Commune: w.villages[0].CommuneCode, Village: w.villages[0].ID, Kind: measure.Villages}
 	if err := w.db.Write(w.ctx, func(tx *store.Tx) error { return store.SetCountForTest(w.ctx, tx, key, 7) }); err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func DropAuditGuardForTest(ctx context.Context, tx *Tx) error {
 // SetCountForTest overwrites one kept count without moving the commune's total, as a bug in
 // a write path would.
 func SetCountForTest(ctx context.Context, tx *Tx, k CountKey, value int64) error {
-	_, err := tx.exec(ctx, "UPDATE indicator_counts SET value = ? WHERE year = ? AND commune_code = ? AND village_id = ? AND work_unit_id = ? AND measure = ?",
-		value, k.Year, k.Commune, k.Village, k.Unit, string(k.Measure))
+	_, err := tx.exec(ctx, "UPDATE place_counts SET value = ? WHERE year = ? AND commune_code = ? AND village_id = ? AND work_unit_id = ? AND kind = ?",
+		value, k.Year, k.Commune, k.Village, k.Unit, string(k.Kind))
 	return err
 }

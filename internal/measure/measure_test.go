@@ -1,4 +1,4 @@
-package indicator
+package measure
 
 import (
 	"fmt"
@@ -23,7 +23,7 @@ func TestDefaultsAreValidAndHoldTheKH290Targets(t *testing.T) {
 			continue
 		}
 		for _, tg := range p.Targets {
-			key := fmt.Sprintf("%s/%d", tg.Indicator, tg.Year)
+			key := fmt.Sprintf("%s/%d", tg.Measure, tg.Year)
 			if v, ok := want[key]; ok {
 				if tg.Value != v {
 					t.Errorf("KH 290 %s = %v, want %v", key, tg.Value, v)
@@ -52,12 +52,12 @@ func TestShareOfZeroIsNoData(t *testing.T) {
 func TestPlanValidationListsEveryProblem(t *testing.T) {
 	inds, _, _ := Defaults()
 	p := Plan{Code: "X1", Name: "Kế hoạch thử", StartYear: 2024, EndYear: 2030, Targets: []Target{
-		{Indicator: "cdht_adults", Year: 2023, Value: 40},  // before the plan's start
-		{Indicator: "cdht_adults", Year: 2026, Value: 120}, // above 100%
-		{Indicator: "digital", Year: 2026, Value: -1},      // below 0
-		{Indicator: "nope", Year: 2026, Value: 10},         // unknown indicator
-		{Indicator: "digital", Year: 2027, Value: 10},
-		{Indicator: "digital", Year: 2027, Value: 20}, // twice
+		{Measure: "cdht_adults", Year: 2023, Value: 40},  // before the plan's start
+		{Measure: "cdht_adults", Year: 2026, Value: 120}, // above 100%
+		{Measure: "digital", Year: 2026, Value: -1},      // below 0
+		{Measure: "nope", Year: 2026, Value: 10},         // unknown indicator
+		{Measure: "digital", Year: 2027, Value: 10},
+		{Measure: "digital", Year: 2027, Value: 20}, // twice
 	}}
 	es := fault.FieldErrors(ValidatePlan(p, inds))
 	var got []string
@@ -68,7 +68,7 @@ func TestPlanValidationListsEveryProblem(t *testing.T) {
 		"targets[0].year plan.target_year_outside",
 		"targets[1].value plan.target_value_invalid",
 		"targets[2].value plan.target_value_invalid",
-		"targets[3].indicator plan.indicator_unknown",
+		"targets[3].measure plan.measure_unknown",
 		"targets[5] plan.target_duplicate",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -80,12 +80,12 @@ func TestPlanValidationListsEveryProblem(t *testing.T) {
 	}
 }
 
-func TestIndicatorValidation(t *testing.T) {
-	es := fault.FieldErrors(ValidateIndicator(Indicator{Code: "X", NameVI: "", Numerator: "adults", Denominator: "ghosts"}))
+func TestMeasureValidation(t *testing.T) {
+	es := fault.FieldErrors(ValidateMeasure(Measure{Code: "X", NameVI: "", Numerator: "adults", Denominator: "ghosts"}))
 	if len(es) != 3 {
 		t.Fatalf("%v", es)
 	}
-	if err := ValidateIndicators([]Indicator{{Code: "aa", NameVI: "a", Numerator: Adults, Denominator: Households}, {Code: "aa", NameVI: "b", Numerator: Adults, Denominator: Households}}); err == nil {
+	if err := ValidateMeasures([]Measure{{Code: "aa", NameVI: "a", Numerator: Adults, Denominator: Households}, {Code: "aa", NameVI: "b", Numerator: Adults, Denominator: Households}}); err == nil {
 		t.Error("duplicate code accepted")
 	}
 }

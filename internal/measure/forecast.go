@@ -1,14 +1,14 @@
-package indicator
+package measure
 
 import "math"
 
-// Point is an indicator's value in one year; Value is nil when there was no data.
+// Point is a measure's value in one year; Value is nil when there was no data.
 type Point struct {
 	Year  int
 	Value *float64
 }
 
-// Forecast is where an indicator is expected to be at the end of Year, with a band that says
+// Forecast is where a measure is expected to be at the end of Year, with a band that says
 // how sure that is, and which method gave it.
 type Forecast struct {
 	Year             int

@@ -1,4 +1,4 @@
-package indicator
+package measure
 
 import (
 	"embed"
@@ -13,27 +13,27 @@ import (
 //go:embed defaults/*.json
 var defaults embed.FS
 
-// Defaults returns the shipped indicators and plans: the KH 290/KH-UBND, QĐ 677/QĐ-TTg and
+// Defaults returns the shipped measures and plans: the KH 290/KH-UBND, QĐ 677/QĐ-TTg and
 // QĐ 387/QĐ-TTg targets as read in programme-rules.md, those not read in a source marked in
 // their note. A city officer edits them; these only seed an empty database.
-func Defaults() ([]Indicator, []Plan, error) {
-	var inds []Indicator
+func Defaults() ([]Measure, []Plan, error) {
+	var inds []Measure
 	var plans []Plan
-	for name, v := range map[string]any{"defaults/indicators.json": &inds, "defaults/plans.json": &plans} {
+	for name, v := range map[string]any{"defaults/measures.json": &inds, "defaults/plans.json": &plans} {
 		b, err := defaults.ReadFile(name)
 		if err != nil {
 			return nil, nil, err
 		}
 		if err := json.Unmarshal(b, v); err != nil {
-			return nil, nil, fmt.Errorf("indicator: %s: %w", name, err)
+			return nil, nil, fmt.Errorf("measure: %s: %w", name, err)
 		}
 	}
-	if err := ValidateIndicators(inds); err != nil {
+	if err := ValidateMeasures(inds); err != nil {
 		return nil, nil, err
 	}
 	for _, p := range plans {
 		if err := ValidatePlan(p, inds); err != nil {
-			return nil, nil, fmt.Errorf("indicator: plan %s: %w", p.Code, err)
+			return nil, nil, fmt.Errorf("measure: plan %s: %w", p.Code, err)
 		}
 	}
 	return inds, plans, nil
@@ -41,36 +41,36 @@ func Defaults() ([]Indicator, []Plan, error) {
 
 var codePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 
-// ValidateIndicator lists every problem of one indicator.
-func ValidateIndicator(i Indicator) error {
+// ValidateMeasure lists every problem of one measure.
+func ValidateMeasure(i Measure) error {
 	var es fault.Errors
 	if !codePattern.MatchString(i.Code) {
-		es.Add("code", "indicator.code_invalid")
+		es.Add("code", "measure.code_invalid")
 	}
 	if i.NameVI == "" {
-		es.Add("name_vi", "indicator.name_missing")
+		es.Add("name_vi", "measure.name_missing")
 	}
 	if _, ok := ScopeOf(i.Numerator); !ok {
-		es.Add("numerator", "indicator.measure_unknown", string(i.Numerator))
+		es.Add("numerator", "measure.measure_unknown", string(i.Numerator))
 	}
 	if _, ok := ScopeOf(i.Denominator); !ok {
-		es.Add("denominator", "indicator.measure_unknown", string(i.Denominator))
+		es.Add("denominator", "measure.measure_unknown", string(i.Denominator))
 	}
 	if i.Numerator != "" && i.Numerator == i.Denominator {
-		es.Add("denominator", "indicator.same_measure")
+		es.Add("denominator", "measure.same_measure")
 	}
 	return es.Err()
 }
 
-// ValidateIndicators checks each indicator and that no code is used twice.
-func ValidateIndicators(inds []Indicator) error {
+// ValidateMeasures checks each measure and that no code is used twice.
+func ValidateMeasures(inds []Measure) error {
 	seen := map[string]bool{}
 	for _, i := range inds {
-		if err := ValidateIndicator(i); err != nil {
-			return fmt.Errorf("indicator %s: %w", i.Code, err)
+		if err := ValidateMeasure(i); err != nil {
+			return fmt.Errorf("measure %s: %w", i.Code, err)
 		}
 		if seen[i.Code] {
-			return fault.Field("code", "indicator.code_duplicate", i.Code)
+			return fault.Field("code", "measure.code_duplicate", i.Code)
 		}
 		seen[i.Code] = true
 	}
@@ -78,9 +78,9 @@ func ValidateIndicators(inds []Indicator) error {
 }
 
 // ValidatePlan lists every problem of a plan and its targets: a year outside the plan's
-// years (a target before its start), a value outside 0–100%, an unknown indicator, the same
-// indicator and year twice.
-func ValidatePlan(p Plan, inds []Indicator) error {
+// years (a target before its start), a value outside 0–100%, an unknown measure, the same
+// measure and year twice.
+func ValidatePlan(p Plan, inds []Measure) error {
 	var es fault.Errors
 	if !regexp.MustCompile(`^[A-Za-z0-9_-]{2,20}$`).MatchString(p.Code) {
 		es.Add("code", "plan.code_invalid")
@@ -106,20 +106,20 @@ func ValidatePlan(p Plan, inds []Indicator) error {
 				es = append(es, fault.Field(field+"."+e.Field, e.Key, e.Args...))
 			}
 		}
-		key := t.Indicator + "/" + strconv.Itoa(t.Year)
+		key := t.Measure + "/" + strconv.Itoa(t.Year)
 		if seen[key] {
-			es.Add(field, "plan.target_duplicate", t.Indicator, strconv.Itoa(t.Year))
+			es.Add(field, "plan.target_duplicate", t.Measure, strconv.Itoa(t.Year))
 		}
 		seen[key] = true
 	}
 	return es.Err()
 }
 
-// ValidateTarget checks one target against its plan and the known indicator codes.
+// ValidateTarget checks one target against its plan and the known measure codes.
 func ValidateTarget(p Plan, t Target, known map[string]bool) error {
 	var es fault.Errors
-	if !known[t.Indicator] {
-		es.Add("indicator", "plan.indicator_unknown", t.Indicator)
+	if !known[t.Measure] {
+		es.Add("measure", "plan.measure_unknown", t.Measure)
 	}
 	if t.Year < p.StartYear || t.Year > p.EndYear {
 		es.Add("year", "plan.target_year_outside", strconv.Itoa(t.Year), strconv.Itoa(p.StartYear), strconv.Itoa(p.EndYear))

@@ -4,20 +4,20 @@ import (
 	"context"
 	"fmt"
 
-	"hoctap/internal/indicator"
+	"hoctap/internal/measure"
 )
 
-// MeasureValues are counts by measure.
-type MeasureValues map[indicator.Measure]int64
+// CountValues are counts by measure.
+type CountValues map[measure.Count]int64
 
 // CountTotals reads the communes' totals of the given years: year → commune → measure.
-func (db *DB) CountTotals(ctx context.Context, years []int) (map[int]map[string]MeasureValues, error) {
-	out := map[int]map[string]MeasureValues{}
+func (db *DB) CountTotals(ctx context.Context, years []int) (map[int]map[string]CountValues, error) {
+	out := map[int]map[string]CountValues{}
 	if len(years) == 0 {
 		return out, nil
 	}
 	in, args := inList(years)
-	rows, err := db.r().query(ctx, "SELECT year, commune_code, measure, value FROM indicator_totals WHERE year IN "+in, args...)
+	rows, err := db.r().query(ctx, "SELECT year, commune_code, kind, value FROM commune_counts WHERE year IN "+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: totals: %w", err)
 	}
@@ -30,12 +30,12 @@ func (db *DB) CountTotals(ctx context.Context, years []int) (map[int]map[string]
 			return nil, err
 		}
 		if out[y] == nil {
-			out[y] = map[string]MeasureValues{}
+			out[y] = map[string]CountValues{}
 		}
 		if out[y][commune] == nil {
-			out[y][commune] = MeasureValues{}
+			out[y][commune] = CountValues{}
 		}
-		out[y][commune][indicator.Measure(m)] = v
+		out[y][commune][measure.Count(m)] = v
 	}
 	return out, rows.Err()
 }
