@@ -53,6 +53,9 @@ Usage:
   hoctap import clan-households --clan ID FILE [--dry-run] [--db URL]
   hoctap criteria validate FILE | hoctap criteria default
   hoctap credential verify FILE
+  hoctap recount [--fix] [--db URL]            (counts every kept year again from the facts; lists each difference)
+  hoctap report  [--commune CODE] [--year Y] [--format pdf|xlsx] [--lang vi|en] -o FILE   (the annual report)
+  hoctap notify reminders [--day YYYY-MM-DD] [--remind-days 7,1]   (queues the reminders of a day; twice queues nothing new)
 
 The database is --db or $HOCTAP_DB: sqlite:PATH (default sqlite:hoctap.db) or postgres://USER@HOST:PORT/DB.
 `
@@ -97,6 +100,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdCredential(ctx, args[1:], stdout)
 	case "export":
 		err = cmdExport(ctx, args[1:], stdout)
+	case "notify":
+		err = cmdNotify(ctx, args[1:], stdout)
+	case "recount":
+		err = cmdRecount(ctx, args[1:], stdout)
+	case "report":
+		err = cmdReport(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -175,6 +184,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	trustProxy := fs.Bool("trust-proxy", false, "take client addresses from X-Forwarded-For")
 	ethnicity := fs.Bool("collect-ethnicity", false, "show the ethnicity field (sensitive data: only where a report requires it)")
 	publicURL := fs.String("public-url", "", "address printed in certificates' QR codes, e.g. https://hoctap.example.vn (default: the address of each request)")
+	notifyOpts := addNotifyFlags(fs) // notify.go: email and webhook delivery, off by default
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -216,6 +226,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	stopNotify, err := startNotify(ctx, notifyOpts, strings.TrimRight(*publicURL, "/"), db, cat, rec, srv, log)
+	if err != nil {
+		return err
+	}
+	defer stopNotify()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)

@@ -219,10 +219,22 @@ func LoadDemo(ctx context.Context, db *store.DB, units *adminunit.Map, seed uint
 	if err := loadDemoEvaluation(ctx, db, units, seed, codes, keep, collectorVillage, out); err != nil {
 		return nil, err
 	}
+	if err := loadDemoNotify(ctx, db, units, citizenID, out); err != nil { // demo_notify.go: the demo citizen's inbox
+		return nil, err
+	}
 	if err := loadDemoLearning(ctx, db, units, seed, codes, citizenID, out); err != nil {
 		return nil, err
 	}
 	if err := loadDemoLearningRecord(ctx, db, units, seed, codes, citizenID, out); err != nil {
+		return nil, err
+	}
+	if err := loadDemoProgress(ctx, db, units, seed, codes, out); err != nil {
+		return nil, err
+	}
+	if err := loadDemoContributions(ctx, db, units, seed, codes, out); err != nil {
+		return nil, err
+	}
+	if err := loadDemoNews(ctx, db, units, codes, out); err != nil {
 		return nil, err
 	}
 	if out != nil {

@@ -38,6 +38,12 @@ const (
 
 	PermViewDashboard Permission = "dashboard.view" // indicators, targets, rankings, map and reports of the units in scope
 	PermManageTargets Permission = "targets.manage" // edit plans and targets, upload boundaries and past figures
+
+	PermManageContributions Permission = "contributions.manage" // the association's contributions, awards and their totals (commune officers record; the city reads)
+
+	PermPublishNews Permission = "news.publish" // write, publish and withdraw news, announcements and campaigns for one's own scope
+
+	PermManageNotifications Permission = "notifications.manage" // delivery settings and outbox of notifications, test messages
 )
 
 // policy is the one table of which roles hold which permission.
@@ -76,6 +82,12 @@ var policy = map[Permission][]Role{
 
 	PermViewDashboard: {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleCollector},
 	PermManageTargets: {RoleAdmin, RoleCityOfficer},
+
+	PermManageContributions: {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer},
+
+	PermPublishNews: {RoleAdmin, RoleCityOfficer, RoleCommuneOfficer, RoleUnitOfficer},
+
+	PermManageNotifications: {RoleAdmin},
 }
 
 // RoleHas tells whether role r holds permission p.

@@ -51,10 +51,10 @@ func ValidateMeasure(i Measure) error {
 		es.Add("name_vi", "measure.name_missing")
 	}
 	if _, ok := ScopeOf(i.Numerator); !ok {
-		es.Add("numerator", "measure.measure_unknown", string(i.Numerator))
+		es.Add("numerator", "measure.count_unknown", string(i.Numerator))
 	}
 	if _, ok := ScopeOf(i.Denominator); !ok {
-		es.Add("denominator", "measure.measure_unknown", string(i.Denominator))
+		es.Add("denominator", "measure.count_unknown", string(i.Denominator))
 	}
 	if i.Numerator != "" && i.Numerator == i.Denominator {
 		es.Add("denominator", "measure.same_measure")

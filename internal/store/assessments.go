@@ -319,7 +319,7 @@ func (tx *Tx) addStep(ctx context.Context, a Assessment, step evaluation.Step, c
 	if err != nil {
 		return fmt.Errorf("store: assessment step: %w", err)
 	}
-	return nil
+	return tx.queueAssessmentNotice(ctx, a, step, comment)
 }
 
 // AssessmentStep is one line of an assessment's history.

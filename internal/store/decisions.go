@@ -159,7 +159,7 @@ func (tx *Tx) CreateCertificate(ctx context.Context, k *Certificate) error {
 		VALUES (?, ?, ?, ?, ?, ?)`, k.Code, k.ProvinceCode, k.CommuneCode, k.AssessmentID, k.DecisionID, k.IssuedAt); err != nil {
 		return fmt.Errorf("store: create certificate: %w", err)
 	}
-	return nil
+	return tx.queueCertificateNotice(ctx, *k)
 }
 
 // RevokeCertificate marks an assessment's certificate revoked with a reason; no certificate is

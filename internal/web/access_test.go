@@ -366,6 +366,12 @@ func TestAccess(t *testing.T) {
 		recognitionAccessCases(f, rids),
 		learningRecordAccessCases(f, seedLearningRecord(t, f)),
 		programmeAccessCases(f, seedProgrammes(t, f)),
+		progressAccessCases(f),
+		targetsAccessCases(),
+		communityAccessCases(f, seedCommunity(t, f)),
+		newsAccessCases(f, seedNews(t, f)),
+		notifyAccessCases(f, seedNotify(t, f)),
+		boundaryAccessCases(f),
 	} {
 		cases = append(cases, area...)
 	}

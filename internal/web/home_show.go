@@ -21,6 +21,7 @@ type HomeView struct {
 	Pipeline []PipelineStep
 	MyTitle  *store.Assessment // a citizen's assessment of this year
 	MyCycle  *store.Cycle
+	News     *NewsHome // running campaigns and latest news (news_routes.go); nil when they could not be read
 }
 
 // HomeSection is one grant's part of the home page.
@@ -65,6 +66,7 @@ type OwnRecord struct {
 func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	view := HomeView{Base: s.base(r, "home.title")}
+	view.News = s.homeNews(r, view.Base)
 	if p == nil {
 		s.render(w, r, http.StatusOK, "welcome", view)
 		return

@@ -7,6 +7,7 @@ import (
 
 	"hoctap/internal/adminunit"
 	"hoctap/internal/auth"
+	"hoctap/internal/community"
 	"hoctap/internal/fault"
 	"hoctap/internal/learning"
 	"hoctap/internal/store"
@@ -78,6 +79,7 @@ type ProgrammeView struct {
 	CanManage bool
 	Open      bool // published and not ended
 	Form      Form
+	Sponsors  []community.Sponsor // "Nhà tài trợ": contributions sponsoring it
 }
 
 // Summary is the first 200 characters of the description, for the sharing card.
@@ -105,6 +107,10 @@ func (s *Server) loadProgrammeView(w http.ResponseWriter, r *http.Request) (Prog
 		Form: Form{Values: map[string]string{}, Errors: map[string]string{}}}
 	v.Title = prog.Title
 	v.Open = prog.State == learning.StatePublished && prog.LastDay >= s.learning.Today()
+	if v.Sponsors, err = s.programmeSponsors(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return ProgrammeView{}, false
+	}
 	if p != nil {
 		v.CanEnrol = learning.OwnCitizen(p) != 0 && p.Can(auth.PermLearn)
 		v.CanAssist = p.Can(auth.PermAssistAssessment)

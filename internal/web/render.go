@@ -29,6 +29,7 @@ type Base struct {
 	Nav       []NavItem
 	Flash     string
 	Path      string
+	Unread    int // unread messages of the signed-in user's inbox, for the header
 	cat       *i18n.Catalogs
 	asset     func(string) string
 	r         *http.Request
@@ -134,6 +135,8 @@ var navItems = []struct {
 	{"/provider/programmes", "nav.provider_programmes", auth.PermManageProgrammes},
 	{"/programmes", "nav.programmes", auth.PermSignedIn},
 	{"/evaluation", "nav.evaluation", auth.PermViewAssessments},
+	{"/dashboard", "nav.dashboard", auth.PermViewDashboard},
+	{"/targets", "nav.targets", auth.PermManageTargets},
 	{"/learning/review", "nav.learning_review", auth.PermReviewLearning},
 	{"/citizens", "nav.citizens", auth.PermViewCitizens},
 	{"/villages", "nav.villages", auth.PermViewVillages},
@@ -164,6 +167,9 @@ func (s *Server) base(r *http.Request, titleKey string) Base {
 				b.Nav = append(b.Nav, NavItem{Href: n.href, Label: b.T(n.label), Current: cur})
 			}
 		}
+	}
+	if b.Principal != nil {
+		b.Unread = s.unreadCount(r, b.Principal)
 	}
 	if c, err := r.Cookie("hoctap_flash"); err == nil {
 		if key, err := url.QueryUnescape(c.Value); err == nil && strings.HasPrefix(key, "flash.") && s.cat.Has(b.Lang, key) {

@@ -106,6 +106,13 @@ func (s *Server) routeTable() []route {
 		s.recognitionRoutes(),
 		s.programmeRoutes(),
 		s.learningRecordRoutes(),
+		s.progressRoutes(),
+		s.targetsRoutes(),
+		s.newsRoutes(),
+		s.publicRoutes(),
+		s.notifyRoutes(),
+		s.communityRoutes(),
+		s.boundaryRoutes(),
 	} {
 		table = append(table, area...)
 	}

@@ -15,6 +15,8 @@ import (
 	"hoctap/internal/i18n"
 	"hoctap/internal/learning"
 	"hoctap/internal/learningrecord"
+	"hoctap/internal/notify"
+	"hoctap/internal/progress"
 	"hoctap/internal/recognition"
 	"hoctap/internal/registry"
 	"hoctap/internal/store"
@@ -42,6 +44,7 @@ type Server struct {
 	rec         *recognition.Service
 	learning    *learning.Service
 	record      *learningrecord.Service
+	progress    *progress.Service
 	units       *adminunit.Map
 	cat         *i18n.Catalogs
 	pages       map[string]*template.Template
@@ -50,6 +53,7 @@ type Server struct {
 	metrics     *metrics
 	mux         *http.ServeMux
 	verifyLimit *rateLimiter
+	notify      *notify.Service // delivery settings of notifications; nil: every external channel off
 }
 
 // New builds the server and parses every template once.
@@ -58,6 +62,7 @@ func New(cfg Config, db *store.DB, accounts *account.Service, reg *registry.Serv
 		verifyLimit: newRateLimiter(verifyPerMinute, time.Minute)}
 	s.learning = &learning.Service{DB: db, Units: units}
 	s.record = &learningrecord.Service{DB: db, Units: units}
+	s.progress = &progress.Service{DB: db, Units: units}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

@@ -1,0 +1,4 @@
+package web
+
+// CommuneMapLayer lets the external tests see which layer the dashboards would draw.
+var CommuneMapLayer = (*Server).communeMapLayer
