@@ -39,7 +39,10 @@ func cmdRecount(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, d := range rep.TotalsDiffs {
 		fmt.Fprintln(stdout, "recount: commune total differs from its places:", d)
 	}
-	n := len(rep.Diffs) + len(rep.TotalsDiffs)
+	for _, d := range rep.PipelineDiffs {
+		fmt.Fprintln(stdout, "recount: pipeline differs:", d)
+	}
+	n := len(rep.Diffs) + len(rep.TotalsDiffs) + len(rep.PipelineDiffs)
 	fmt.Fprintf(stdout, "recount: years %v, %d counts compared, %d differences\n", rep.Years, rep.Counts, n)
 	switch {
 	case n == 0:

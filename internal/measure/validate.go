@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"sync"
 
 	"hoctap/internal/fault"
 )
@@ -17,6 +18,31 @@ var defaults embed.FS
 // QĐ 387/QĐ-TTg targets as read in programme-rules.md, those not read in a source marked in
 // their note. A city officer edits them; these only seed an empty database.
 func Defaults() ([]Measure, []Plan, error) {
+	d, err := parsedDefaults()
+	if err != nil {
+		return nil, nil, err
+	}
+	ms, plans := d.measures, d.plans
+	out := make([]Plan, len(plans)) // the callers' copies: the parsed ones are shared
+	for i, p := range plans {
+		p.Targets = append([]Target(nil), p.Targets...)
+		out[i] = p
+	}
+	return append([]Measure(nil), ms...), out, nil
+}
+
+type shipped struct {
+	measures []Measure
+	plans    []Plan
+}
+
+// parsedDefaults parses the shipped files once.
+var parsedDefaults = sync.OnceValues(func() (shipped, error) {
+	ms, plans, err := parseDefaults()
+	return shipped{ms, plans}, err
+})
+
+func parseDefaults() ([]Measure, []Plan, error) {
 	var inds []Measure
 	var plans []Plan
 	for name, v := range map[string]any{"defaults/measures.json": &inds, "defaults/plans.json": &plans} {

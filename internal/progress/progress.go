@@ -12,6 +12,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"hoctap/internal/adminunit"
@@ -28,6 +29,18 @@ import (
 type Service struct {
 	DB    *store.DB
 	Units *adminunit.Map
+
+	// The past figures change only when a city officer imports a file; they are read once
+	// and carried to today's communes once, until the table changes (pastCache).
+	mu   sync.Mutex
+	past *pastFigures
+}
+
+// pastFigures are the reports of the old units as read, and carried to today's communes.
+type pastFigures struct {
+	version string
+	byUnit  map[int]map[adminunit.Era]map[string]store.CountValues
+	carried map[int]map[string]tally // year → current commune → weighted sum of its predecessors' reports
 }
 
 // The levels of a dashboard.
@@ -158,6 +171,7 @@ type data struct {
 	years    []int
 	totals   map[int]map[string]store.CountValues
 	past     map[int]map[adminunit.Era]map[string]store.CountValues
+	carried  map[int]map[string]tally
 	onSystem map[int]map[string]bool
 }
 
@@ -189,28 +203,70 @@ func (s *Service) load(ctx context.Context, through int) (*data, error) {
 	if d.totals, err = s.DB.CountTotals(ctx, d.years); err != nil {
 		return nil, err
 	}
-	figs, err := s.DB.PastFigures(ctx, d.years)
+	past, err := s.pastFigures(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d.past = map[int]map[adminunit.Era]map[string]store.CountValues{}
-	for _, f := range figs {
-		era := adminunit.Era(f.Era)
-		if d.past[f.Year] == nil {
-			d.past[f.Year] = map[adminunit.Era]map[string]store.CountValues{}
-		}
-		if d.past[f.Year][era] == nil {
-			d.past[f.Year][era] = map[string]store.CountValues{}
-		}
-		if d.past[f.Year][era][f.UnitCode] == nil {
-			d.past[f.Year][era][f.UnitCode] = store.CountValues{}
-		}
-		d.past[f.Year][era][f.UnitCode][f.Kind] = f.Value
-	}
+	d.past, d.carried = past.byUnit, past.carried
 	if d.onSystem, err = s.DB.CommunesOnSystem(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// pastFigures returns the past figures, read again only when the table has changed.
+func (s *Service) pastFigures(ctx context.Context) (*pastFigures, error) {
+	version, err := s.DB.PastFiguresVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.past != nil && s.past.version == version {
+		return s.past, nil
+	}
+	figs, err := s.DB.PastFigures(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	p := &pastFigures{version: version, byUnit: map[int]map[adminunit.Era]map[string]store.CountValues{}, carried: map[int]map[string]tally{}}
+	for _, f := range figs {
+		era := adminunit.Era(f.Era)
+		if p.byUnit[f.Year] == nil {
+			p.byUnit[f.Year] = map[adminunit.Era]map[string]store.CountValues{}
+		}
+		if p.byUnit[f.Year][era] == nil {
+			p.byUnit[f.Year][era] = map[string]store.CountValues{}
+		}
+		if p.byUnit[f.Year][era][f.UnitCode] == nil {
+			p.byUnit[f.Year][era][f.UnitCode] = store.CountValues{}
+		}
+		p.byUnit[f.Year][era][f.UnitCode][f.Kind] = f.Value
+	}
+	// Each old commune's report goes to its successors with the weight of the share of it they
+	// took (1 whole, 1/n split among n). A commune merged into a neighbour the data does not
+	// name cannot be carried.
+	for year, eras := range p.byUnit {
+		for oldCode, v := range eras[adminunit.Era2020] {
+			shares, err := s.Units.Successors(adminunit.Era2020, oldCode)
+			if err != nil {
+				continue
+			}
+			for _, sh := range shares {
+				if p.carried[year] == nil {
+					p.carried[year] = map[string]tally{}
+				}
+				t := p.carried[year][sh.Unit.Code]
+				if t == nil {
+					t = tally{}
+					p.carried[year][sh.Unit.Code] = t
+				}
+				t.add(v, sh.Weight)
+			}
+		}
+	}
+	s.past = p
+	return p, nil
 }
 
 // EraOf is the arrangement of units a year's figures belong to.
@@ -242,28 +298,10 @@ func (s *Service) communeTally(d *data, year int, code string) (tally, string) {
 		t.add(v, 1)
 		return t, SourceReported
 	}
-	reports := d.past[year][adminunit.Era2020]
-	if len(reports) == 0 {
-		return nil, ""
+	if t, ok := d.carried[year][code]; ok {
+		return t, SourceReported
 	}
-	t := tally{}
-	found := false
-	for oldCode, v := range reports {
-		shares, err := s.Units.Successors(adminunit.Era2020, oldCode)
-		if err != nil {
-			continue // merged into a neighbour the data does not name: its figures cannot be carried
-		}
-		for _, sh := range shares {
-			if sh.Unit.Code == code {
-				t.add(v, sh.Weight)
-				found = true
-			}
-		}
-	}
-	if !found {
-		return nil, ""
-	}
-	return t, SourceReported
+	return nil, ""
 }
 
 // cityTally is the city's figures in a year: the old units' reports for a reported year,

@@ -581,6 +581,9 @@ type RecountReport struct {
 	Counts      int // counts compared
 	Diffs       []CountDiff
 	TotalsDiffs []CountDiff // commune totals that are not the sum of their rows
+	// PipelineDiffs are the pipeline counts (kept by triggers) that differ from the
+	// assessments, as "table cycle commune village unit state: kept N, counted M".
+	PipelineDiffs []string
 }
 
 // Recount counts every kept year again from the facts and reports each difference with the
@@ -602,6 +605,9 @@ func (tx *Tx) recount(ctx context.Context, fix bool) (RecountReport, error) {
 		return rep, err
 	}
 	if rep.Years, err = keptYears(ctx, tx.reader); err != nil {
+		return rep, err
+	}
+	if rep.PipelineDiffs, err = tx.pipelineDiffs(ctx, fix); err != nil {
 		return rep, err
 	}
 	for _, y := range rep.Years {
@@ -632,6 +638,62 @@ func (tx *Tx) recount(ctx context.Context, fix bool) (RecountReport, error) {
 		}
 	}
 	return rep, nil
+}
+
+// pipelineDiffs compares the pipeline counts with the assessments; with fix it writes the
+// counted values.
+func (tx *Tx) pipelineDiffs(ctx context.Context, fix bool) ([]string, error) {
+	checks := []struct {
+		table         string
+		keys, keyCols []string // in assessments, in the table
+	}{
+		{"pipeline_counts", []string{"cycle_id", "province_code", "commune_code", "COALESCE(village_id, 0)", "COALESCE(work_unit_id, 0)", "state"},
+			[]string{"cycle_id", "province_code", "commune_code", "village_id", "work_unit_id", "state"}},
+		{"pipeline_totals", []string{"cycle_id", "province_code", "commune_code", "state"}, []string{"cycle_id", "province_code", "commune_code", "state"}},
+	}
+	var out []string
+	for _, c := range checks {
+		q := `SELECT k.key, COALESCE(k.kept, 0), COALESCE(k.counted, 0) FROM (
+			SELECT COALESCE(t.key, a.key) AS key, t.value AS kept, a.value AS counted
+			FROM (SELECT ` + keyText(c.keyCols) + ` AS key, value FROM ` + c.table + ` WHERE value <> 0) t
+			FULL OUTER JOIN (SELECT ` + keyText(c.keys) + ` AS key, COUNT(*) AS value FROM assessments GROUP BY ` + strings.Join(c.keys, ", ") + `) a ON a.key = t.key) k
+			WHERE COALESCE(k.kept, 0) <> COALESCE(k.counted, 0)`
+		rows, err := tx.query(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("store: pipeline recount: %w", err)
+		}
+		for rows.Next() {
+			var key string
+			var kept, counted int64
+			if err := rows.Scan(&key, &kept, &counted); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, fmt.Sprintf("%s %s: kept %d, counted %d", c.table, key, kept, counted))
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if fix && len(out) > 0 {
+			if _, err := tx.exec(ctx, "DELETE FROM "+c.table); err != nil {
+				return nil, err
+			}
+			keys := strings.Join(c.keys, ", ")
+			if _, err := tx.exec(ctx, "INSERT INTO "+c.table+" ("+strings.Join(c.keyCols, ", ")+", value) SELECT "+keys+", COUNT(*) FROM assessments GROUP BY "+keys); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// keyText joins columns into one text key, the same on both engines.
+func keyText(cols []string) string {
+	parts := make([]string, len(cols))
+	for i, p := range cols {
+		parts[i] = "CAST(" + p + " AS TEXT)"
+	}
+	return strings.Join(parts, " || '/' || ")
 }
 
 // totalsDiffs compares the commune totals of a year with the sums of their rows.

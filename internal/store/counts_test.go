@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -333,6 +334,9 @@ func (w *countWorld) mustRecountClean(when string) {
 	for _, d := range append(rep.Diffs, rep.TotalsDiffs...) {
 		w.t.Errorf("%s: %s", when, d)
 	}
+	for _, d := range rep.PipelineDiffs {
+		w.t.Errorf("%s: %s", when, d)
+	}
 	if w.t.Failed() {
 		w.t.FailNow()
 	}
@@ -346,7 +350,14 @@ func TestRecountFindsAndRepairsADifference(t *testing.T) {
 		w.step()
 	}
 	key := store.CountKey{Year: 2024, Commune: w.villages[0].CommuneCode, Village: w.villages[0].ID, Kind: measure.Villages}
-	if err := w.db.Write(w.ctx, func(tx *store.Tx) error { return store.SetCountForTest(w.ctx, tx, key, 7) }); err != nil {
+	if err := w.db.Write(w.ctx, func(tx *store.Tx) error {
+		if err := store.SetCountForTest(w.ctx, tx, key, 7); err != nil {
+			return err
+		}
+		// and one commune's pipeline total, as a trigger that was dropped would leave it
+		return store.ExecForTest(w.ctx, tx, "UPDATE pipeline_totals SET value = value + 1 WHERE state = 'recognised' AND commune_code = '"+key.Commune+
+			"' AND cycle_id = (SELECT MIN(cycle_id) FROM pipeline_totals WHERE state = 'recognised' AND commune_code = '"+key.Commune+"')")
+	}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := w.db.Recount(w.ctx, false)
@@ -358,6 +369,9 @@ func TestRecountFindsAndRepairsADifference(t *testing.T) {
 	}
 	if len(rep.TotalsDiffs) != 1 {
 		t.Fatalf("totals diffs %v, want the commune's total of villages", rep.TotalsDiffs)
+	}
+	if len(rep.PipelineDiffs) != 1 || !strings.HasPrefix(rep.PipelineDiffs[0], "pipeline_totals ") {
+		t.Fatalf("pipeline diffs %v, want the commune's recognised total", rep.PipelineDiffs)
 	}
 	if _, err := w.db.Recount(w.ctx, true); err != nil {
 		t.Fatal(err)

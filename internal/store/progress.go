@@ -94,7 +94,12 @@ type PipelineRow struct {
 // PipelineCounts reads the pipeline of the cycles of year: everywhere (commune ""), in a
 // commune, or in one village of it (village ≠ 0).
 func (db *DB) PipelineCounts(ctx context.Context, year int, communeCode string, villageID int64) ([]PipelineRow, error) {
-	q := `SELECT c.id, c.title, c.year, p.state, SUM(p.value) FROM cycles c JOIN pipeline_counts p ON p.cycle_id = c.id WHERE c.year = ?`
+	// A commune's or the city's pipeline reads the communes' totals; a village's, its own rows.
+	table := "pipeline_totals"
+	if villageID != 0 {
+		table = "pipeline_counts"
+	}
+	q := `SELECT c.id, c.title, c.year, p.state, SUM(p.value) FROM cycles c JOIN ` + table + ` p ON p.cycle_id = c.id WHERE c.year = ?`
 	args := []any{year}
 	if communeCode != "" {
 		q += " AND p.commune_code = ?"
@@ -286,13 +291,25 @@ type PastFigure struct {
 	Source   string
 }
 
-// PastFigures reads the past figures of the given years.
-func (db *DB) PastFigures(ctx context.Context, years []int) ([]PastFigure, error) {
-	if len(years) == 0 {
-		return nil, nil
+// PastFiguresVersion changes whenever the past figures change: it lets a reader keep them.
+func (db *DB) PastFiguresVersion(ctx context.Context) (string, error) {
+	var n int64
+	var last sql.NullString
+	if err := db.r().queryRow(ctx, "SELECT COUNT(*), CAST(MAX(imported_at) AS TEXT) FROM past_figures").Scan(&n, &last); err != nil {
+		return "", fmt.Errorf("store: past figures: %w", err)
 	}
-	in, args := inList(years)
-	rows, err := db.r().query(ctx, "SELECT year, era, unit_code, kind, value, source FROM past_figures WHERE year IN "+in+" ORDER BY year, era, unit_code, kind", args...)
+	return fmt.Sprintf("%d/%s", n, last.String), nil
+}
+
+// PastFigures reads the past figures of the given years (nil: all).
+func (db *DB) PastFigures(ctx context.Context, years []int) ([]PastFigure, error) {
+	q, args := "SELECT year, era, unit_code, kind, value, source FROM past_figures", []any(nil)
+	if years != nil {
+		var in string
+		in, args = inList(years)
+		q += " WHERE year IN " + in
+	}
+	rows, err := db.r().query(ctx, q+" ORDER BY year, era, unit_code, kind", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: past figures: %w", err)
 	}

@@ -92,6 +92,19 @@ CREATE TABLE pipeline_counts (
     PRIMARY KEY (cycle_id, commune_code, village_id, work_unit_id, state)
 );
 
+-- pipeline_totals: the same per commune, so that the city's pipeline reads a few thousand rows.
+CREATE TABLE pipeline_totals (
+    cycle_id      BIGINT NOT NULL,
+    province_code TEXT NOT NULL,
+    commune_code  TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    value         BIGINT NOT NULL,
+    PRIMARY KEY (cycle_id, commune_code, state)
+);
+
+INSERT INTO pipeline_totals (cycle_id, province_code, commune_code, state, value)
+SELECT cycle_id, province_code, commune_code, state, COUNT(*) FROM assessments GROUP BY cycle_id, province_code, commune_code, state;
+
 INSERT INTO pipeline_counts (cycle_id, province_code, commune_code, village_id, work_unit_id, state, value)
 SELECT cycle_id, province_code, commune_code, COALESCE(village_id, 0), COALESCE(work_unit_id, 0), state, COUNT(*)
 FROM assessments GROUP BY cycle_id, province_code, commune_code, COALESCE(village_id, 0), COALESCE(work_unit_id, 0), state;
@@ -102,11 +115,14 @@ BEGIN
         UPDATE pipeline_counts SET value = value - 1
         WHERE cycle_id = OLD.cycle_id AND commune_code = OLD.commune_code AND village_id = COALESCE(OLD.village_id, 0)
           AND work_unit_id = COALESCE(OLD.work_unit_id, 0) AND state = OLD.state;
+        UPDATE pipeline_totals SET value = value - 1 WHERE cycle_id = OLD.cycle_id AND commune_code = OLD.commune_code AND state = OLD.state;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO pipeline_counts (cycle_id, province_code, commune_code, village_id, work_unit_id, state, value)
         VALUES (NEW.cycle_id, NEW.province_code, NEW.commune_code, COALESCE(NEW.village_id, 0), COALESCE(NEW.work_unit_id, 0), NEW.state, 1)
         ON CONFLICT (cycle_id, commune_code, village_id, work_unit_id, state) DO UPDATE SET value = pipeline_counts.value + 1;
+        INSERT INTO pipeline_totals (cycle_id, province_code, commune_code, state, value) VALUES (NEW.cycle_id, NEW.province_code, NEW.commune_code, NEW.state, 1)
+        ON CONFLICT (cycle_id, commune_code, state) DO UPDATE SET value = pipeline_totals.value + 1;
     END IF;
     RETURN NULL;
 END $$;

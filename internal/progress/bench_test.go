@@ -1,0 +1,84 @@
+package progress_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"testing"
+	"time"
+
+	"hoctap/internal/adminunit"
+	"hoctap/internal/app"
+	"hoctap/internal/progress"
+	"hoctap/internal/store"
+	"hoctap/internal/testdb"
+)
+
+// BenchmarkCityDashboard times the city's dashboard (every measure, every commune, every kept
+// year, the pipeline) as the page builds it from the kept counts, against the goal of DESIGN
+// §6 (p95 ≤ 50 ms on the full city), and beside it the same figures computed by direct
+// aggregation over the facts (a recount of every kept year).
+//
+// With HOCTAP_BENCH_DB set to a database made by `hoctap demo --scale city` it runs on that
+// city; otherwise on the small demo city, which shows the method but not the scale.
+func BenchmarkCityDashboard(b *testing.B) {
+	ctx := context.Background()
+	units, err := adminunit.LoadHanoi()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var db *store.DB
+	where := "the small demo city"
+	if url := os.Getenv("HOCTAP_BENCH_DB"); url != "" {
+		if db, err = store.Open(ctx, url, nil); err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		where = url
+	} else {
+		db = testdb.Open(b, nil)
+		if err := db.SyncAdminUnits(ctx, units); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := app.LoadDemo(ctx, db, units, 1, 3000, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	svc := &progress.Service{DB: db, Units: units}
+	req := progress.Request{Level: progress.LevelCity}
+	if _, err := svc.Build(ctx, nil, req); err != nil { // keeps the years' counts on first use
+		b.Fatal(err)
+	}
+	const rounds = 101
+	var took []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		took = took[:0]
+		for range rounds {
+			start := time.Now()
+			if _, err := svc.Build(ctx, nil, req); err != nil {
+				b.Fatal(err)
+			}
+			took = append(took, time.Since(start))
+		}
+	}
+	b.StopTimer()
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	p50, p95 := took[len(took)/2], took[len(took)*95/100]
+	start := time.Now()
+	rep, err := db.Recount(ctx, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	direct := time.Since(start)
+	if n := len(rep.Diffs) + len(rep.TotalsDiffs); n != 0 {
+		b.Fatalf("the kept counts differ from the facts in %d places", n)
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(p50), "p50_ms")
+	b.ReportMetric(ms(p95), "p95_ms")
+	b.ReportMetric(ms(direct), "direct_ms")
+	fmt.Printf("city dashboard on %s: p50 %.1f ms, p95 %.1f ms (goal ≤ 50 ms); direct aggregation of years %v over the facts: %.0f ms (%d counts)\n",
+		where, ms(p50), ms(p95), rep.Years, ms(direct), rep.Counts)
+}
