@@ -151,3 +151,52 @@ func TestRankingExportWritesNoDataAsText(t *testing.T) {
 		t.Errorf("%d ranked and %d without figures, want both and 126 in all", ranked, noData)
 	}
 }
+
+// TestAnnualReportHoldsContributions checks that a commune's annual report carries the
+// community's contributions of the year, purpose by purpose, as the contributions page sums them.
+func TestAnnualReportHoldsContributions(t *testing.T) {
+	f := newFixture(t)
+	year := f.db.Now().Year()
+	totals, err := f.db.ContributionTotals(context.Background(), year, "00004")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var money int64
+	for _, c := range totals {
+		money += c.Money
+	}
+	if money == 0 {
+		t.Fatal("the demo commune received no money this year: nothing to check")
+	}
+	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/dashboard/communes/00004/report.xlsx", nil)
+	r := f.do(t, "commune_officer", req)
+	if r.status != http.StatusOK {
+		t.Fatalf("report: %d", r.status)
+	}
+	x, err := excelize.OpenReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows("Đóng góp", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	var purposes []string
+	for _, row := range rows[9:] { // the table starts on row 10
+		if len(row) < 2 || row[0] == "Tổng" {
+			continue // the total row repeats the sum
+		}
+		var n int64
+		for _, ch := range row[1] {
+			if ch >= '0' && ch <= '9' {
+				n = n*10 + int64(ch-'0')
+			}
+		}
+		sum += n
+		purposes = append(purposes, row[0])
+	}
+	if sum != money || !strings.Contains(strings.Join(purposes, "|"), "Quỹ học bổng") {
+		t.Errorf("the report's contributions sum to %d đồng over %q, want %d", sum, purposes, money)
+	}
+}
