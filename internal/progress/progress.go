@@ -107,6 +107,16 @@ type Row struct {
 	Trend    []measure.Point
 	Forecast *measure.Forecast // the end of the dashboard's year, when it is the current one
 	Outlook  *measure.Forecast // the end of the last plan year (2030)
+	Previous *float64          // the year before's value, beside a year still under way
+}
+
+func previous(trend []measure.Point, year int) *float64 {
+	for _, p := range trend {
+		if p.Year == year {
+			return p.Value
+		}
+	}
+	return nil
 }
 
 // TargetView is one plan's target for a measure, and how far the value is below it.
@@ -498,15 +508,17 @@ func (s *Service) rows(ctx context.Context, d *data, db *Dashboard, byYear map[i
 		row := Row{Measure: m}
 		row.Num, row.Den, row.Value = shareOf(byYear[db.Year], m)
 		row.Targets = targetsOf(d.plans, m.Code, row.Value)
-		var done []measure.Point // complete years, for the outlook
+		// The trend holds the complete years only: titles are decided at the year's end, so the
+		// year under way would read as a fall to almost nothing.
 		for _, y := range d.years {
-			_, _, v := shareOf(byYear[y], m)
-			row.Trend = append(row.Trend, measure.Point{Year: y, Value: v})
 			if y < db.CurrentYear {
-				done = append(done, measure.Point{Year: y, Value: v})
+				_, _, v := shareOf(byYear[y], m)
+				row.Trend = append(row.Trend, measure.Point{Year: y, Value: v})
 			}
 		}
+		done := row.Trend
 		if db.Year == db.CurrentYear {
+			row.Previous = previous(row.Trend, db.Year-1)
 			row.Forecast = pipelineForecast(m, row, pipeNow, pipeLast, db.Year)
 			if row.Forecast == nil {
 				row.Forecast = measure.Trend(done, db.Year)
@@ -652,11 +664,15 @@ func sortUnits(us []UnitRow, code, by string, desc bool) {
 		return *a > *b
 	}
 	sort.SliceStable(us, byValue)
-	rank := 0
+	// Equal values share a rank (1, 1, 3).
 	for i := range us {
-		if us[i].Values[code] != nil {
-			rank++
-			us[i].Rank = rank
+		v := us[i].Values[code]
+		switch {
+		case v == nil:
+		case i > 0 && us[i-1].Values[code] != nil && *us[i-1].Values[code] == *v:
+			us[i].Rank = us[i-1].Rank
+		default:
+			us[i].Rank = i + 1
 		}
 	}
 	if by == "name" {

@@ -93,7 +93,10 @@ func (s *Service) Annual(ctx context.Context, pr *auth.Principal, r Request, lan
 		a.Contributions = append(a.Contributions, report.Contribution{Purpose: tr("contribution.purpose." + t.Purpose), Money: t.Money,
 			InKindCount: int64(t.InKindCount), Contributors: int64(t.Contributors)})
 	}
-	a.Method = []string{tr("progress.method_counts"), tr("progress.method_reform"), tr("progress.method_forecast")}
+	a.Method = []string{tr("progress.method_counts"), tr("progress.method_reform"), tr("progress.method_forecast"), tr("progress.report.untrained_now")}
+	if d.Level == LevelCity && d.Source == SourceSystem && d.OnSystem < len(d.Units) {
+		a.Method = append(a.Method, tr("public.progress.coverage", strconv.Itoa(d.OnSystem), strconv.Itoa(len(d.Units)), strconv.Itoa(d.Year)))
+	}
 	if d.Source == SourceReported {
 		a.Method = append(a.Method, tr("progress.reported_note"))
 	}

@@ -409,14 +409,28 @@ func (p *page) ranking() {
 	if t := nextTarget(ind, a.Year); t != nil {
 		target = &t.Value
 	}
-	units := rankedUnits(a.Units)
-	bars := make([]chart.Bar, len(units))
-	for i, u := range units {
+	// Units with no figure are named in one line after the bars: a page of "no data" bars
+	// says nothing.
+	var bars []chart.Bar
+	var without []string
+	for _, u := range rankedUnits(a.Units) {
+		if u.Values[ind.Code] == nil {
+			without = append(without, u.Name)
+			continue
+		}
 		label := u.Name
 		if u.Rank > 0 {
 			label = itoa(u.Rank) + ". " + u.Name
 		}
-		bars[i] = chart.Bar{Label: label, Value: u.Values[ind.Code]}
+		bars = append(bars, chart.Bar{Label: label, Value: u.Values[ind.Code]})
+	}
+	defer func() {
+		if len(without) > 0 {
+			p.text(l.T("report.units_without", itoa(len(without)), strings.Join(without, ", ")), "", baseSize, lineH, 80)
+		}
+	}()
+	if len(bars) == 0 {
+		return
 	}
 	one := chart.BarsFigure(chart.BarsOptions{Lang: a.Lang, Bars: bars[:1], Compact: true})
 	two := chart.BarsFigure(chart.BarsOptions{Lang: a.Lang, Bars: []chart.Bar{bars[0], bars[0]}, Compact: true})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"hoctap/internal/adminunit"
 	"hoctap/internal/auth"
@@ -66,6 +67,8 @@ type DashboardView struct {
 	Era2020   bool
 	Plan      string // the plan whose targets the table shows
 	CanManage bool   // may keep the targets and the map's boundaries
+	Keep      string // the query that keeps the year, plan and measure on the page's links
+	Sort      string // "name", "asc" or "" (highest first): the ranking's order
 	NoData    []UnitRowView
 }
 
@@ -119,6 +122,9 @@ func (s *Server) dashboardCity(w http.ResponseWriter, r *http.Request) {
 			to := "/dashboard/communes/" + g.CommuneCode
 			if g.VillageID != 0 {
 				to += "/villages/" + strconv.FormatInt(g.VillageID, 10)
+			}
+			if r.URL.RawQuery != "" {
+				to += "?" + r.URL.RawQuery // the year and measure asked for
 			}
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
@@ -184,6 +190,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, req progress.
 	if !planKnown(d, v.Plan) && len(d.Plans) > 0 {
 		v.Plan = d.Plans[0].Code
 	}
+	v.Keep = url.Values{"year": {strconv.Itoa(d.Year)}, "plan": {v.Plan}, "m": {d.Focus.Code}}.Encode()
+	switch q := r.URL.Query(); {
+	case q.Get("sort") == "name":
+		v.Sort = "name"
+	case q.Get("desc") == "1":
+		v.Sort = "asc"
+	}
 	pct := func(x *float64) (string, bool) {
 		if x == nil {
 			return v.T("progress.no_data"), false
@@ -224,7 +237,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, req progress.
 		mv.Spark = chart.Sparkline(chart.SparklineOptions{Lang: lang, Title: mv.Name, Points: points, Target: nearest})
 		opts := chart.TrendOptions{Lang: lang, Title: mv.Name, Points: points, Targets: targets,
 			Marker: &chart.Marker{Year: 2025, Label: v.T("progress.reform")}}
-		if f := row.Outlook; f != nil {
+		if f := row.Outlook; f != nil && f.High-f.Low <= progress.MaxBand {
 			opts.Forecast = &chart.Forecast{Year: f.Year, Value: f.Value, Low: f.Low, High: f.High}
 		}
 		mv.Trend = chart.Trend(opts)
@@ -247,6 +260,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, req progress.
 	}
 	unitView := func(u progress.UnitRow) UnitRowView {
 		uv := UnitRowView{Rank: u.Rank, Name: u.Name, Link: u.Link, Reported: u.Source == progress.SourceReported && d.Source != progress.SourceReported}
+		if uv.Link != "" { // the unit's dashboard keeps the plan and measure chosen here
+			path, _, _ := strings.Cut(uv.Link, "?")
+			uv.Link = path + "?" + v.Keep
+		}
 		uv.Focus, uv.FocusKnown = pct(u.Values[d.Focus.Code])
 		uv.FocusDetail = i18n.FormatDecimal(lang, u.Nums[d.Focus.Code], 0) + " / " + i18n.FormatDecimal(lang, u.Dens[d.Focus.Code], 0)
 		for _, m := range v.Columns {
@@ -273,7 +290,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, req progress.
 			v.Goal = progress.Goal(row.Targets, d.Year)
 		}
 	}
-	v.Crumbs = s.crumbs(d)
+	v.Crumbs = s.crumbs(principal(r), d, v.Keep)
 	if d.Level == progress.LevelCity {
 		v.Map = s.dashboardMap(r, d, v.Base)
 	}
@@ -316,14 +333,22 @@ func planKnown(d *progress.Dashboard, code string) bool {
 	return false
 }
 
-// crumbs is the way from the city down to the dashboard's place, for those who may see it.
-func (s *Server) crumbs(d *progress.Dashboard) []Crumb {
+// crumbs is the way from the city down to the dashboard's place; a step is a link only for
+// those who may see it.
+func (s *Server) crumbs(pr *auth.Principal, d *progress.Dashboard, keep string) []Crumb {
 	var out []Crumb
-	year := "?year=" + strconv.Itoa(d.Year)
-	out = append(out, Crumb{Name: s.units.Province().Name, Link: "/dashboard" + year})
+	city := Crumb{Name: s.units.Province().Name}
+	if progress.May(pr, progress.Request{Level: progress.LevelCity}) {
+		city.Link = "/dashboard?" + keep
+	}
+	out = append(out, city)
 	if d.Level != progress.LevelCity {
 		if u, err := s.units.Current(d.Commune); err == nil {
-			out = append(out, Crumb{Name: u.Name, Link: "/dashboard/communes/" + d.Commune + year})
+			c := Crumb{Name: u.Name}
+			if progress.May(pr, progress.Request{Level: progress.LevelCommune, Commune: d.Commune}) {
+				c.Link = "/dashboard/communes/" + d.Commune + "?" + keep
+			}
+			out = append(out, c)
 		}
 	}
 	if d.Level == progress.LevelVillage {

@@ -23,6 +23,7 @@ type PublicProgress struct {
 	Communes []PublicRow // the city page's communes with figures on the system
 	// The section's texts, in the page's language (the partial has no catalog of its own).
 	Heading, CommunesHeading, Note, More string
+	Coverage                             string // how many communes the city's figure covers, when not all
 }
 
 // PublicRow is one figure of the public pages.
@@ -55,6 +56,9 @@ func (s *Server) publicProgress(r *http.Request, b Base, commune string) (*Publi
 		Note: b.T("public.progress.note", strconv.Itoa(minPublicGroup)), More: b.T("public.progress.more")}
 	if commune != "" {
 		p.Link = ""
+	}
+	if commune == "" && d.Source == progress.SourceSystem && d.OnSystem < len(d.Units) {
+		p.Coverage = b.T("public.progress.coverage", strconv.Itoa(d.OnSystem), strconv.Itoa(len(d.Units)), strconv.Itoa(d.Year))
 	}
 	for _, row := range d.Rows {
 		if !row.Measure.Main {

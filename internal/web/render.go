@@ -137,6 +137,8 @@ var navItems = []struct {
 	{"/evaluation", "nav.evaluation", auth.PermViewAssessments},
 	{"/dashboard", "nav.dashboard", auth.PermViewDashboard},
 	{"/targets", "nav.targets", auth.PermManageTargets},
+	{"/contributions", "nav.contributions", auth.PermManageContributions},
+	{"/news/manage", "nav.news_manage", auth.PermPublishNews},
 	{"/learning/review", "nav.learning_review", auth.PermReviewLearning},
 	{"/citizens", "nav.citizens", auth.PermViewCitizens},
 	{"/villages", "nav.villages", auth.PermViewVillages},

@@ -45,6 +45,7 @@ type TargetsView struct {
 	Forms    map[string]Form
 	Problems []string // every problem of a refused file of past figures
 	Pending  *PastPreview
+	Problem  string // the section whose input was refused, linked from the top of the page
 }
 
 // PastPreview is a checked file of past figures waiting for confirmation.
@@ -91,6 +92,12 @@ func (s *Server) renderTargets(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	v.Base, v.Measures, v.Plans, v.Settings = s.base(r, "targets.title"), ms, ps, set
+	for section := range v.Forms { // the page opens at its top: say there what was refused, and where
+		v.Problem = section
+	}
+	if len(v.Problems) > 0 {
+		v.Problem = "past-problems"
+	}
 	for _, c := range measure.Counts {
 		v.Counts = append(v.Counts, c.Count)
 	}
