@@ -37,7 +37,7 @@ func TestProgressDrillDown(t *testing.T) {
 				adults = r
 			}
 		}
-		for _, want := range []string{"KH290 · 2025: 40%", "KH290 · 2030: 60%"} {
+		for _, want := range []string{"KH 290/KH-UBND · 2025: 40%", "KH 290/KH-UBND · 2030: 60%"} {
 			if !strings.Contains(adults, want) {
 				t.Errorf("the adults' row lacks %q: %q", want, adults)
 			}
@@ -108,7 +108,7 @@ func TestProgressDrillDown(t *testing.T) {
 			t.Fatalf("pdftotext: %v", err)
 		}
 		txt := strings.Join(strings.Fields(norm.NFC.String(string(out))), " ")
-		for _, want := range []string{"BÁO CÁO NĂM", "Người trưởng thành đạt danh hiệu Công dân học tập", "KH290"} {
+		for _, want := range []string{"BÁO CÁO NĂM", "Người trưởng thành đạt danh hiệu Công dân học tập", "Phường"} {
 			if !strings.Contains(txt, want) {
 				t.Errorf("the report PDF lacks %q", want)
 			}

@@ -98,6 +98,7 @@ func (i Measure) Name(lang string) string {
 // Plan is a programme document with targets: KH 290/KH-UBND runs 2021–2030.
 type Plan struct {
 	Code      string   `json:"code"`
+	Label     string   `json:"label"` // as people write it: "KH 290/KH-UBND"
 	Name      string   `json:"name"`
 	Issuer    string   `json:"issuer"`
 	StartYear int      `json:"start_year"`

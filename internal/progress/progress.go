@@ -121,7 +121,8 @@ func previous(trend []measure.Point, year int) *float64 {
 
 // TargetView is one plan's target for a measure, and how far the value is below it.
 type TargetView struct {
-	Plan  string
+	Plan  string // the plan's code
+	Label string // the plan as people write it: "KH 290/KH-UBND"
 	Year  int
 	Value float64
 	Gap   *float64
@@ -456,7 +457,11 @@ func targetsOf(plans []store.StoredPlan, code string, value *float64) []TargetVi
 	for _, p := range plans {
 		for _, t := range p.Targets {
 			if t.Measure == code {
-				out = append(out, TargetView{Plan: p.Code, Year: t.Year, Value: t.Value, Gap: measure.Gap(value, t.Value), Note: t.Note})
+				label := p.Label
+				if label == "" {
+					label = p.Code
+				}
+				out = append(out, TargetView{Plan: p.Code, Label: label, Year: t.Year, Value: t.Value, Gap: measure.Gap(value, t.Value), Note: t.Note})
 			}
 		}
 	}

@@ -42,7 +42,7 @@ func (s *Service) Annual(ctx context.Context, pr *auth.Principal, r Request, lan
 	for _, row := range d.Rows {
 		m := report.MeasureRow{Code: row.Measure.Code, Name: row.Measure.Name(lang), Numerator: int64(row.Num + 0.5), Denominator: int64(row.Den + 0.5), Value: row.Value}
 		for _, t := range row.Targets {
-			m.Targets = append(m.Targets, report.Target{Plan: t.Plan, Year: t.Year, Value: t.Value})
+			m.Targets = append(m.Targets, report.Target{Plan: t.Label, Year: t.Year, Value: t.Value})
 		}
 		for _, p := range row.Trend {
 			m.Trend = append(m.Trend, report.Point{Year: p.Year, Value: p.Value})

@@ -212,14 +212,14 @@ type StoredPlan struct {
 
 // Plans returns the plans with their targets, in the order they were added.
 func (db *DB) Plans(ctx context.Context) ([]StoredPlan, error) {
-	rows, err := db.r().query(ctx, "SELECT id, code, name, issuer, start_year, end_year FROM plans ORDER BY id")
+	rows, err := db.r().query(ctx, "SELECT id, code, label, name, issuer, start_year, end_year FROM plans ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("store: plans: %w", err)
 	}
 	var out []StoredPlan
 	for rows.Next() {
 		var p StoredPlan
-		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.Issuer, &p.StartYear, &p.EndYear); err != nil {
+		if err := rows.Scan(&p.ID, &p.Code, &p.Label, &p.Name, &p.Issuer, &p.StartYear, &p.EndYear); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -257,15 +257,15 @@ func (tx *Tx) SavePlan(ctx context.Context, p measure.Plan) error {
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		action = "plan.create"
-		if id, err = tx.insert(ctx, "INSERT INTO plans (code, name, issuer, start_year, end_year, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-			p.Code, p.Name, p.Issuer, p.StartYear, p.EndYear, tx.now); err != nil {
+		if id, err = tx.insert(ctx, "INSERT INTO plans (code, label, name, issuer, start_year, end_year, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			p.Code, p.Label, p.Name, p.Issuer, p.StartYear, p.EndYear, tx.now); err != nil {
 			return fmt.Errorf("store: add plan: %w", err)
 		}
 	case err != nil:
 		return fmt.Errorf("store: plan: %w", err)
 	default:
-		if _, err := tx.exec(ctx, "UPDATE plans SET name = ?, issuer = ?, start_year = ?, end_year = ?, updated_at = ? WHERE id = ?",
-			p.Name, p.Issuer, p.StartYear, p.EndYear, tx.now, id); err != nil {
+		if _, err := tx.exec(ctx, "UPDATE plans SET label = ?, name = ?, issuer = ?, start_year = ?, end_year = ?, updated_at = ? WHERE id = ?",
+			p.Label, p.Name, p.Issuer, p.StartYear, p.EndYear, tx.now, id); err != nil {
 			return fmt.Errorf("store: update plan: %w", err)
 		}
 		if _, err := tx.exec(ctx, "DELETE FROM plan_targets WHERE plan_id = ?", id); err != nil {

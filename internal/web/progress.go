@@ -215,11 +215,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, req progress.
 			}
 		}
 		for _, t := range row.Targets {
-			targets = append(targets, chart.Target{Year: t.Year, Value: t.Value, Plan: t.Plan})
+			targets = append(targets, chart.Target{Year: t.Year, Value: t.Value, Plan: t.Label})
 			if t.Plan != v.Plan {
 				continue
 			}
-			cell := TargetCellView{Plan: t.Plan, Year: strconv.Itoa(t.Year), Value: i18n.FormatDecimal(lang, t.Value, 0) + "%", Note: t.Note}
+			cell := TargetCellView{Plan: t.Label, Year: strconv.Itoa(t.Year), Value: i18n.FormatDecimal(lang, t.Value, 0) + "%", Note: t.Note}
 			if t.Gap != nil {
 				cell.Known, cell.Met = true, *t.Gap <= 0
 				cell.Gap = i18n.FormatDecimal(lang, *t.Gap, 1)

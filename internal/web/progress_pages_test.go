@@ -50,8 +50,8 @@ func TestTargetsRefuseBadInputAndKeepGoodInput(t *testing.T) {
 	if r := f.post(t, "city_officer", "/targets/plans/KH290/targets", url.Values{"measure": {"cdht_adults"}, "year": {"2027"}, "value": {"47,5"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("a good target: %d", r.status)
 	}
-	if r := f.get(t, "city_officer", "/dashboard/communes/00004?year=2025"); !strings.Contains(r.body, "KH290 · 2027: <strong>48%</strong>") &&
-		!strings.Contains(r.body, "KH290 · 2027: <strong>47") {
+	if r := f.get(t, "city_officer", "/dashboard/communes/00004?year=2025"); !strings.Contains(r.body, "KH 290/KH-UBND · 2027: <strong>48%</strong>") &&
+		!strings.Contains(r.body, "KH 290/KH-UBND · 2027: <strong>47") {
 		t.Error("the new target does not show on the dashboard")
 	}
 }

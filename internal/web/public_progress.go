@@ -66,7 +66,7 @@ func (s *Server) publicProgress(r *http.Request, b Base, commune string) (*Publi
 		}
 		pr := PublicRow{Name: row.Measure.Name(b.Lang), Value: share(row.Num, row.Den, row.Value)}
 		if g := progress.Goal(row.Targets, d.Year); g != nil {
-			pr.Target = b.T("public.progress.target", g.Plan, strconv.Itoa(g.Year), i18n.FormatDecimal(b.Lang, g.Value, 0))
+			pr.Target = b.T("public.progress.target", g.Label, strconv.Itoa(g.Year), i18n.FormatDecimal(b.Lang, g.Value, 0))
 		}
 		p.Rows = append(p.Rows, pr)
 	}

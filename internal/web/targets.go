@@ -129,8 +129,8 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 func (s *Server) targetsPlanSave(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	f := newForm(r, "code", "name", "issuer", "start_year", "end_year")
-	p := measure.Plan{Code: f.Get("code"), Name: f.Get("name"), Issuer: f.Get("issuer"), StartYear: atoi(f.Get("start_year")), EndYear: atoi(f.Get("end_year"))}
+	f := newForm(r, "code", "label", "name", "issuer", "start_year", "end_year")
+	p := measure.Plan{Code: f.Get("code"), Label: f.Get("label"), Name: f.Get("name"), Issuer: f.Get("issuer"), StartYear: atoi(f.Get("start_year")), EndYear: atoi(f.Get("end_year"))}
 	s.targetsDone(w, r, "plan", f, s.progress.SavePlan(r.Context(), principal(r), p))
 }
 

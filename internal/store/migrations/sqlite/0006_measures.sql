@@ -20,6 +20,7 @@ CREATE TABLE measures (
 CREATE TABLE plans (
     id         INTEGER PRIMARY KEY,
     code       TEXT NOT NULL UNIQUE,
+    label      TEXT NOT NULL DEFAULT '',
     name       TEXT NOT NULL,
     issuer     TEXT NOT NULL DEFAULT '',
     start_year INTEGER NOT NULL,
