@@ -91,6 +91,13 @@ func (c *Catalogs) Match(acceptLanguage string) string {
 	if err != nil || len(tags) == 0 {
 		return Languages[0]
 	}
+	// Vietnamese first: a phone that lists Vietnamese at all — many are set to English by the
+	// shop or a grandchild, with Vietnamese added after — gets Vietnamese.
+	for _, t := range tags {
+		if base, _ := t.Base(); base.String() == "vi" {
+			return "vi"
+		}
+	}
 	_, i, conf := c.matcher.Match(tags...)
 	if conf == language.No {
 		return Languages[0]

@@ -93,7 +93,8 @@ func TestTranslateAndFormat(t *testing.T) {
 	if got := i18n.Format("en", 1234567); got != "1,234,567" {
 		t.Errorf("en number: %q", got)
 	}
-	for header, want := range map[string]string{"": "vi", "en-US,en;q=0.9": "en", "vi-VN,vi;q=0.9,en;q=0.5": "vi", "fr-FR": "vi"} {
+	for header, want := range map[string]string{"": "vi", "en-US,en;q=0.9": "en", "vi-VN,vi;q=0.9,en;q=0.5": "vi", "fr-FR": "vi",
+		"en-US,en;q=0.9,vi;q=0.8": "vi"} {
 		if got := c.Match(header); got != want {
 			t.Errorf("Accept-Language %q → %s, want %s", header, got, want)
 		}
