@@ -178,7 +178,7 @@ func renderReceipt(w io.Writer, r printedReceipt) (err error) {
 	cell(left, y, 60, "", 9, "C", "(Ký, ghi rõ họ tên)")
 	cell(left+64, y, 60, "", 9, "C", "(Ký, ghi rõ họ tên, đóng dấu)")
 	f.SetTextColor(90, 90, 90)
-	cell(left, 196, width, "", 8, "C", "Biên nhận lập thành hai bản: người ủng hộ giữ một bản, Hội Khuyến học giữ một bản.")
+	cell(left, 196, width, "", 8, "C", "In biên nhận này thành hai bản: người ủng hộ giữ một bản, Hội Khuyến học giữ một bản.")
 	if err := f.Error(); err != nil {
 		return fmt.Errorf("community: receipt: %w", err)
 	}
