@@ -7,7 +7,6 @@
 package measure
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -133,13 +132,5 @@ func Gap(value *float64, target float64) *float64 {
 	return &g
 }
 
-// round1 rounds to one decimal, as shares are shown.
-func round1(v float64) float64 { return math.Round(v*10) / 10 }
-
-// FormatShare writes a share with one decimal, or "" for no data; the caller localises.
-func FormatShare(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return fmt.Sprintf("%.1f", round1(*v))
-}
+// Round1 rounds to one decimal, as shares are shown and exported.
+func Round1(v float64) float64 { return math.Round(v*10) / 10 }

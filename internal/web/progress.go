@@ -430,9 +430,9 @@ func (s *Server) rankingExport(w http.ResponseWriter, r *http.Request, req progr
 				c := row.Measure.Code
 				var val any = b.T("progress.no_data")
 				if x := u.Values[c]; x != nil {
-					val = round1(*x)
+					val = measure.Round1(*x)
 				}
-				line = append(line, val, round1(u.Nums[c]), round1(u.Dens[c]))
+				line = append(line, val, measure.Round1(u.Nums[c]), measure.Round1(u.Dens[c]))
 			}
 			if !yield(line) {
 				return
@@ -442,11 +442,6 @@ func (s *Server) rankingExport(w http.ResponseWriter, r *http.Request, req progr
 	if err != nil {
 		s.log.Error("ranking export", "err", err)
 	}
-}
-
-func round1(v float64) float64 {
-	n, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', 1, 64), 64)
-	return n
 }
 
 // dashboardReport sends the annual report of the city or a commune as .xlsx or .pdf.
