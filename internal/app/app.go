@@ -24,6 +24,7 @@ import (
 	"hoctap/internal/adminunit"
 	"hoctap/internal/audit"
 	"hoctap/internal/auth"
+	"hoctap/internal/citygen"
 	"hoctap/internal/i18n"
 	"hoctap/internal/recognition"
 	"hoctap/internal/registry"
@@ -40,6 +41,7 @@ Usage:
   hoctap serve   [--db URL] [--addr HOST:PORT] [--demo] [--seed N] [--migrate]
   hoctap migrate [--db URL]
   hoctap demo    [--db URL] [--seed N] [--people N]
+  hoctap demo    --scale city|district|commune [--db URL] [--seed N]   (synthetic city, written in bulk)
   hoctap user add --role ROLE --login LOGIN --name NAME [--commune CODE] [--db URL]   (password read from standard input)
   hoctap audit verify [--db URL] [--expect-head HASH]
   hoctap backup  [--db URL] [--force] FILE        (online; SQLite: VACUUM INTO, PostgreSQL: pg_dump)
@@ -293,6 +295,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	dbURL := dbFlag(fs)
 	seed := fs.Uint64("seed", 1, "seed of the demo data")
 	n := fs.Int("people", demoPeople, "how many people")
+	scale := fs.String("scale", "", "build a synthetic city instead: city (~8.5 million people), district (~300,000) or commune (~30,000)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -305,6 +308,14 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	} else if users > 0 {
 		return fmt.Errorf("the database already has accounts; load the demo into an empty database")
+	}
+	if *scale != "" { // demo_city.go
+		_, accounts, err := LoadCityDemo(ctx, db, units, citygen.Scale(*scale), *seed, stdout)
+		if err != nil {
+			return err
+		}
+		PrintDemoAccounts(stdout, accounts)
+		return nil
 	}
 	accounts, err := LoadDemo(ctx, db, units, *seed, *n, stdout)
 	if err != nil {
