@@ -66,6 +66,9 @@ func BenchmarkCityDashboard(b *testing.B) {
 	b.StopTimer()
 	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
 	p50, p95 := took[len(took)/2], took[len(took)*95/100]
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	// Printed before the recount, which takes minutes on a whole city.
+	fmt.Printf("city dashboard on %s: p50 %.1f ms, p95 %.1f ms (goal ≤ 50 ms)\n", where, ms(p50), ms(p95))
 	start := time.Now()
 	rep, err := db.Recount(ctx, false)
 	if err != nil {
@@ -75,10 +78,8 @@ func BenchmarkCityDashboard(b *testing.B) {
 	if n := len(rep.Diffs) + len(rep.TotalsDiffs); n != 0 {
 		b.Fatalf("the kept counts differ from the facts in %d places", n)
 	}
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(ms(p50), "p50_ms")
 	b.ReportMetric(ms(p95), "p95_ms")
 	b.ReportMetric(ms(direct), "direct_ms")
-	fmt.Printf("city dashboard on %s: p50 %.1f ms, p95 %.1f ms (goal ≤ 50 ms); direct aggregation of years %v over the facts: %.0f ms (%d counts)\n",
-		where, ms(p50), ms(p95), rep.Years, ms(direct), rep.Counts)
+	fmt.Printf("the same figures by direct aggregation of years %v over the facts: %.0f ms (%d counts)\n", rep.Years, ms(direct), rep.Counts)
 }
