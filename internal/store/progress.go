@@ -342,7 +342,8 @@ func (tx *Tx) SavePastFigures(ctx context.Context, figs []PastFigure, source str
 // CommunesOnSystem tells, per year, which communes kept that year's assessments on the
 // system: their figures come from the counts; the others' from what they reported.
 func (db *DB) CommunesOnSystem(ctx context.Context) (map[int]map[string]bool, error) {
-	rows, err := db.r().query(ctx, `SELECT DISTINCT c.year, p.commune_code FROM pipeline_counts p JOIN cycles c ON c.id = p.cycle_id WHERE p.value > 0`)
+	// The communes' totals, not the villages' rows: a few thousand rows on a whole city.
+	rows, err := db.r().query(ctx, `SELECT DISTINCT c.year, p.commune_code FROM pipeline_totals p JOIN cycles c ON c.id = p.cycle_id WHERE p.value > 0`)
 	if err != nil {
 		return nil, fmt.Errorf("store: communes on the system: %w", err)
 	}
