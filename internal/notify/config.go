@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"hoctap/internal/store"
 )
 
 // Config is the delivery configuration, given on `hoctap serve` by flags or the environment.
@@ -146,19 +148,7 @@ func (c Config) Masked() map[string]any {
 	return map[string]any{
 		"email_on": c.EmailOn, "smtp_host": c.SMTPHost, "smtp_port": c.SMTPPort, "smtp_user": c.SMTPUser,
 		"smtp_password": secret(c.SMTPPassword), "smtp_from": c.SMTPFrom, "smtp_tls": c.SMTPTLS, "smtp_timeout": c.SMTPTimeout.String(),
-		"webhook_on": c.WebhookOn, "webhook_url": redactURL(c.WebhookURL), "webhook_secret": secret(c.WebhookSecret),
+		"webhook_on": c.WebhookOn, "webhook_url": store.Redact(c.WebhookURL), "webhook_secret": secret(c.WebhookSecret),
 		"webhook_timeout": c.WebhookTimeout.String(), "remind_days": strings.Join(days, ","),
 	}
-}
-
-// redactURL hides a password written in a URL's user part.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }
