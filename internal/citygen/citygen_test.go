@@ -22,7 +22,7 @@ import (
 // today is the tests' clock: late in the year, so the current cycle is well under way.
 var today = time.Date(2026, 11, 28, 3, 0, 0, 0, time.UTC)
 
-func open(t *testing.T) (*store.DB, *adminunit.Map) {
+func open(t testing.TB) (*store.DB, *adminunit.Map) {
 	t.Helper()
 	units, err := adminunit.LoadHanoi()
 	if err != nil {

@@ -640,19 +640,22 @@ func (tx *Tx) recount(ctx context.Context, fix bool) (RecountReport, error) {
 	return rep, nil
 }
 
+// pipelineTables are the tables the assessments' triggers keep, with their keys as grouped
+// from the assessments and as stored.
+var pipelineTables = []struct {
+	table         string
+	keys, keyCols []string // in assessments, in the table
+}{
+	{"pipeline_counts", []string{"cycle_id", "province_code", "commune_code", "COALESCE(village_id, 0)", "COALESCE(work_unit_id, 0)", "state"},
+		[]string{"cycle_id", "province_code", "commune_code", "village_id", "work_unit_id", "state"}},
+	{"pipeline_totals", []string{"cycle_id", "province_code", "commune_code", "state"}, []string{"cycle_id", "province_code", "commune_code", "state"}},
+}
+
 // pipelineDiffs compares the pipeline counts with the assessments; with fix it writes the
 // counted values.
 func (tx *Tx) pipelineDiffs(ctx context.Context, fix bool) ([]string, error) {
-	checks := []struct {
-		table         string
-		keys, keyCols []string // in assessments, in the table
-	}{
-		{"pipeline_counts", []string{"cycle_id", "province_code", "commune_code", "COALESCE(village_id, 0)", "COALESCE(work_unit_id, 0)", "state"},
-			[]string{"cycle_id", "province_code", "commune_code", "village_id", "work_unit_id", "state"}},
-		{"pipeline_totals", []string{"cycle_id", "province_code", "commune_code", "state"}, []string{"cycle_id", "province_code", "commune_code", "state"}},
-	}
 	var out []string
-	for _, c := range checks {
+	for _, c := range pipelineTables {
 		q := `SELECT k.key, COALESCE(k.kept, 0), COALESCE(k.counted, 0) FROM (
 			SELECT COALESCE(t.key, a.key) AS key, t.value AS kept, a.value AS counted
 			FROM (SELECT ` + keyText(c.keyCols) + ` AS key, value FROM ` + c.table + ` WHERE value <> 0) t
@@ -674,17 +677,28 @@ func (tx *Tx) pipelineDiffs(ctx context.Context, fix bool) ([]string, error) {
 		if err := rows.Close(); err != nil {
 			return nil, err
 		}
-		if fix && len(out) > 0 {
-			if _, err := tx.exec(ctx, "DELETE FROM "+c.table); err != nil {
-				return nil, err
-			}
-			keys := strings.Join(c.keys, ", ")
-			if _, err := tx.exec(ctx, "INSERT INTO "+c.table+" ("+strings.Join(c.keyCols, ", ")+", value) SELECT "+keys+", COUNT(*) FROM assessments GROUP BY "+keys); err != nil {
-				return nil, err
-			}
+	}
+	if fix && len(out) > 0 {
+		if err := tx.countPipeline(ctx); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// countPipeline writes the pipeline counts again from the assessments, in one pass: the repair
+// of a recount, and the end of a bulk load that wrote assessments without their triggers.
+func (tx *Tx) countPipeline(ctx context.Context) error {
+	for _, c := range pipelineTables {
+		if _, err := tx.exec(ctx, "DELETE FROM "+c.table); err != nil {
+			return fmt.Errorf("store: pipeline count: %w", err)
+		}
+		keys := strings.Join(c.keys, ", ")
+		if _, err := tx.exec(ctx, "INSERT INTO "+c.table+" ("+strings.Join(c.keyCols, ", ")+", value) SELECT "+keys+", COUNT(*) FROM assessments GROUP BY "+keys); err != nil {
+			return fmt.Errorf("store: pipeline count: %w", err)
+		}
+	}
+	return nil
 }
 
 // keyText joins columns into one text key, the same on both engines.
