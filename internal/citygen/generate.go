@@ -164,6 +164,9 @@ func Generate(ctx context.Context, db *store.DB, units *adminunit.Map, opt Optio
 	if err := g.b.DeferIndexes(ctx, "citizens_household"); err != nil {
 		return res, err
 	}
+	if err := g.b.DeferTriggers(ctx); err != nil {
+		return res, err
+	}
 	g.b.ClearCountYears(g.counted)
 	done := map[string]bool{}
 	for i := range plans {

@@ -10,7 +10,8 @@ import (
 // Kind says what sort of failure an error is; the web layer maps each kind to one HTTP status.
 type Kind int
 
-// The kinds of error. Only Internal errors are logged as faults of the system.
+// The kinds of error. Only Internal, Unavailable and StorageFull errors are logged, as faults of
+// the system rather than of the request.
 const (
 	Internal Kind = iota
 	Invalid
@@ -19,6 +20,11 @@ const (
 	Unauthorized
 	Forbidden
 	Locked
+	// Unavailable: the database cannot be reached (stopped, restarting, out of connections);
+	// the same request may succeed shortly.
+	Unavailable
+	// StorageFull: the server's disk has no room left for a write; nothing was written.
+	StorageFull
 )
 
 // Error is a domain error with a translation key, so it can be shown in Vietnamese or English.

@@ -174,7 +174,7 @@ func (s *Service) ConfirmCitizenImport(ctx context.Context, by *auth.Principal, 
 		return s.writeCitizens(ctx, tx, by, &imp)
 	})
 	if err == nil {
-		err = s.DB.Optimize(ctx)
+		err = s.DB.Optimize(ctx, store.CitizenImportTables...)
 	}
 	return imp, err
 }
@@ -197,7 +197,7 @@ func (s *Service) ImportCitizens(ctx context.Context, communeCode, fileName stri
 		return s.writeCitizens(ctx, tx, nil, &imp)
 	})
 	if err == nil {
-		err = s.DB.Optimize(ctx)
+		err = s.DB.Optimize(ctx, store.CitizenImportTables...)
 	}
 	return imp, err
 }
@@ -614,11 +614,31 @@ func (s *Service) writeCitizens(ctx context.Context, tx *store.Tx, by *auth.Prin
 	if by != nil {
 		byID = by.UserID
 	}
-	ins, err := tx.PrepareCitizenInserts(ctx)
+	// The people and households the import creates, so that their ids are reserved at once.
+	newHouseholds := map[string]bool{}
+	for _, r := range imp.Rows {
+		if _, ok := households[r.Household]; r.Status == StatusNew && r.Household != "" && !ok {
+			newHouseholds[r.Household] = true
+		}
+	}
+	ins, err := tx.PrepareCitizenInserts(ctx, imp.Counts[StatusNew], len(newHouseholds))
 	if err != nil {
 		return err
 	}
-	defer ins.Close()
+	if err := errors.Join(applyRows(ctx, tx, ins, imp, households, byID), ins.Close(ctx)); err != nil {
+		return err
+	}
+	// One entry for the whole import: the file, its fingerprint and every person it created
+	// (updates have their own before/after entries).
+	sum := sha256.Sum256(imp.data)
+	return tx.RecordExport(ctx, auth.Place{ProvinceCode: imp.Commune.ProvinceCode, CommuneCode: imp.Commune.Code}, "import.citizens",
+		map[string]any{"file": imp.FileName, "sha256": hex.EncodeToString(sum[:]), "new": imp.Counts[StatusNew], "updated": imp.Counts[StatusUpdate],
+			"errors": imp.Counts[StatusError], "created_ids": ins.Created(), "created_households": ins.Households()})
+}
+
+// applyRows updates the changed people and creates the new ones with their households (by
+// household number in households, which it completes), collected by the user byID.
+func applyRows(ctx context.Context, tx *store.Tx, ins *store.CitizenInserter, imp *CitizenImport, households map[string]int64, byID int64) error {
 	// Heads first, so that their households exist before the other members join them.
 	for pass := 0; pass < 2; pass++ {
 		for i := range imp.Rows {
@@ -639,7 +659,7 @@ func (s *Service) writeCitizens(ctx context.Context, tx *store.Tx, by *auth.Prin
 				hid, ok := households[r.Household]
 				if !ok {
 					h := store.Household{ProvinceCode: c.ProvinceCode, CommuneCode: c.CommuneCode, VillageID: c.VillageID, Code: r.Household}
-					if err := ins.Household(ctx, &h); err != nil {
+					if err := ins.Household(ctx, r.Number, &h); err != nil {
 						return rowError(r.Number, err)
 					}
 					hid, households[r.Household] = h.ID, h.ID
@@ -650,22 +670,25 @@ func (s *Service) writeCitizens(ctx context.Context, tx *store.Tx, by *auth.Prin
 				}
 			}
 			consent := people.Consent{TextVersion: people.CurrentConsentText().Version, Method: people.ConsentPaper, GivenBy: c.FullName, CollectedBy: byID}
-			if err := ins.Create(ctx, &c, consent); err != nil {
+			if err := ins.Create(ctx, r.Number, &c, consent); err != nil {
 				return rowError(r.Number, err)
 			}
 		}
 	}
-	// One entry for the whole import: the file, its fingerprint and every person it created
-	// (updates have their own before/after entries).
-	sum := sha256.Sum256(imp.data)
-	return tx.RecordExport(ctx, auth.Place{ProvinceCode: imp.Commune.ProvinceCode, CommuneCode: imp.Commune.Code}, "import.citizens",
-		map[string]any{"file": imp.FileName, "sha256": hex.EncodeToString(sum[:]), "new": imp.Counts[StatusNew], "updated": imp.Counts[StatusUpdate],
-			"errors": imp.Counts[StatusError], "created_ids": ins.Created(), "created_households": ins.Households()})
+	if err := ins.Flush(ctx); err != nil {
+		return rowError(0, err) // the row is the batch's
+	}
+	return nil
 }
 
 // rowError names the file row of an error met while writing (it should not happen after the
 // analysis, but a concurrent change can cause it); the whole import is then rolled back.
+// People are written in batches: the error of a batch names the first row of the batch.
 func rowError(row int, err error) error {
+	var be *store.BatchError
+	if errors.As(err, &be) {
+		row = be.Row
+	}
 	var fe *fault.Error
 	if errors.As(err, &fe) {
 		return &fault.Error{Kind: fe.Kind, Key: "import.row_failed", Args: []any{row}, Err: err}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"hoctap/internal/clock"
@@ -193,7 +194,7 @@ func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 		conn.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
-	return &DB{write: conn, read: conn, d: dialectSQLite, clock: clock.System{}, URL: "sqlite:" + path}, nil
+	return &DB{write: conn, read: conn, d: dialectSQLite, clock: clock.System{}, URL: "sqlite:" + path, commits: new(atomic.Uint64)}, nil
 }
 
 // Tables lists the tables of the database (of the current schema, on PostgreSQL), sorted.

@@ -5,10 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
+	"runtime"
 )
 
 // Bulk writes generated rows in large batches: on SQLite prepared multi-row INSERTs in large
@@ -29,9 +26,12 @@ type Bulk struct {
 	err    error // the writer's first error; read after done, or through an ack
 	rows   map[string]int64
 	start  map[string]int64 // the first id each table's rows were given
-	// deferred are the CREATE INDEX statements of the indexes dropped for the load, run again
-	// by Close.
+	// deferred are the CREATE INDEX statements of the indexes dropped for the load (and, on
+	// PostgreSQL, the ALTER TABLE statements of its foreign keys), run again by Close.
 	deferred []string
+	// triggers are the statements that start again the triggers stopped for the load; Close
+	// runs them and then counts the pipeline the triggers keep.
+	triggers []string
 }
 
 // BulkTable is one table a Bulk writes, with the columns each row gives in order.
@@ -62,6 +62,7 @@ var bulkTables = map[string]bool{
 	"clans": true, "clan_households": true, "work_unit_staff": true, "branches": true, "branch_members": true,
 	"trainings": true, "programmes": true, "completions": true, "learning_activities": true, "decisions": true,
 	"assessments": true, "place_counts": true, "commune_counts": true, "count_years": true,
+	"bench_raw": true, // bench_raw.go: the benchmarks' plain table
 }
 
 // sqliteMaxParams stays under SQLite's limit on bound parameters of one statement (32,766).
@@ -117,7 +118,8 @@ func (b *Bulk) Table(ctx context.Context, name string, cols ...string) (*BulkTab
 // DeferIndexes drops the secondary indexes of the declared tables (those created by CREATE
 // INDEX, not those of primary keys and UNIQUE constraints), except the ones named in keep, and
 // Close creates them again with their own statements. Building an index once from sorted keys
-// is much quicker than keeping it through millions of inserts in random key order. Only for a
+// is much quicker than keeping it through millions of inserts in random key order; on
+// PostgreSQL the foreign keys of those tables are deferred too (deferForeignKeys). Only for a
 // load into tables that were empty: a load that fails leaves a database to throw away.
 func (b *Bulk) DeferIndexes(ctx context.Context, keep ...string) error {
 	q := "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name"
@@ -153,6 +155,88 @@ func (b *Bulk) DeferIndexes(ctx context.Context, keep ...string) error {
 				return fmt.Errorf("store: bulk: drop index %s: %w", name, err)
 			}
 			b.deferred = append(b.deferred, defs[i])
+		}
+	}
+	if b.db.d.name == "postgres" {
+		return b.deferForeignKeys(ctx)
+	}
+	return nil
+}
+
+// deferForeignKeys drops the foreign keys of the declared tables on PostgreSQL, where COPY
+// checks each row of each key by a trigger, and has Close add them again after the indexes:
+// adding a key checks every row in one pass, and refuses the load if one row breaks it.
+// (SQLite's load runs with foreign_keys=OFF; its keys are declared in the table itself.)
+func (b *Bulk) deferForeignKeys(ctx context.Context) error {
+	for _, t := range b.tables {
+		rows, err := b.conn.QueryContext(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+			WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, t.name)
+		if err != nil {
+			return fmt.Errorf("store: bulk: foreign keys of %s: %w", t.name, err)
+		}
+		var names, defs []string
+		for rows.Next() {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				rows.Close()
+				return err
+			}
+			names, defs = append(names, name), append(defs, def)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for i, name := range names {
+			if _, err := b.conn.ExecContext(ctx, "ALTER TABLE "+t.name+" DROP CONSTRAINT "+name); err != nil {
+				return fmt.Errorf("store: bulk: drop foreign key %s: %w", name, err)
+			}
+			b.deferred = append(b.deferred, "ALTER TABLE "+t.name+" ADD CONSTRAINT "+name+" "+defs[i])
+		}
+	}
+	return nil
+}
+
+// DeferTriggers stops the triggers of the declared tables for the load (on SQLite by dropping
+// them, on PostgreSQL by disabling the user triggers; foreign keys stay checked), and Close
+// starts them again and counts the assessments' pipeline, which they keep, in one pass: kept
+// row by row, the pipeline cost more than writing the assessments themselves.
+func (b *Bulk) DeferTriggers(ctx context.Context) error {
+	q := "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name"
+	if b.db.d.name == "postgres" {
+		q = "SELECT tgname, '' FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY tgname"
+	}
+	for _, t := range b.tables {
+		rows, err := b.conn.QueryContext(ctx, q, t.name)
+		if err != nil {
+			return fmt.Errorf("store: bulk: triggers of %s: %w", t.name, err)
+		}
+		var names, defs []string
+		for rows.Next() {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				rows.Close()
+				return err
+			}
+			names, defs = append(names, name), append(defs, def)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if len(names) == 0 {
+			continue
+		}
+		if b.db.d.name == "postgres" {
+			if _, err := b.conn.ExecContext(ctx, "ALTER TABLE "+t.name+" DISABLE TRIGGER USER"); err != nil {
+				return fmt.Errorf("store: bulk: disable the triggers of %s: %w", t.name, err)
+			}
+			b.triggers = append(b.triggers, "ALTER TABLE "+t.name+" ENABLE TRIGGER USER")
+			continue
+		}
+		for i, name := range names {
+			if _, err := b.conn.ExecContext(ctx, "DROP TRIGGER "+name); err != nil {
+				return fmt.Errorf("store: bulk: drop trigger %s: %w", name, err)
+			}
+			b.triggers = append(b.triggers, defs[i])
 		}
 	}
 	return nil
@@ -247,11 +331,23 @@ func (b *Bulk) Close(ctx context.Context) error {
 		if _, e := b.conn.ExecContext(ctx, "PRAGMA cache_size=-65536"); e != nil && err == nil {
 			err = fmt.Errorf("store: bulk: cache size: %w", e)
 		}
+		// The sorter that builds an index may use helper threads, one per core.
+		if _, e := b.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA threads=%d", runtime.NumCPU())); e != nil && err == nil {
+			err = fmt.Errorf("store: bulk: threads: %w", e)
+		}
 	}
 	for _, q := range b.deferred { // even after an error: the schema stays whole
 		if _, e := b.conn.ExecContext(ctx, q); e != nil && err == nil {
 			err = fmt.Errorf("store: bulk: %s: %w", q, e)
 		}
+	}
+	for _, q := range b.triggers { // even after an error, like the indexes
+		if _, e := b.conn.ExecContext(ctx, q); e != nil && err == nil {
+			err = fmt.Errorf("store: bulk: %s: %w", q, e)
+		}
+	}
+	if err == nil && len(b.triggers) > 0 {
+		err = b.countPipeline(ctx)
 	}
 	if err == nil && b.db.d.name == "postgres" {
 		for name := range b.start {
@@ -263,13 +359,27 @@ func (b *Bulk) Close(ctx context.Context) error {
 		}
 	}
 	if b.db.d.name == "sqlite" {
-		for _, q := range []string{"PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-2000"} {
+		for _, q := range []string{"PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA threads=0", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-2000"} {
 			if _, e := b.conn.ExecContext(ctx, q); e != nil && err == nil {
 				err = fmt.Errorf("store: bulk: %s: %w", q, e)
 			}
 		}
 	}
 	return errors.Join(err, b.conn.Close())
+}
+
+// countPipeline counts the assessments' pipeline after a load that stopped its triggers.
+func (b *Bulk) countPipeline(ctx context.Context) error {
+	sqlTx, err := b.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: bulk: begin: %w", err)
+	}
+	tx := &Tx{reader: reader{q: sqlTx, d: b.db.d}, tx: sqlTx, db: b.db, now: b.db.Now()}
+	if err := tx.countPipeline(ctx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	return sqlTx.Commit()
 }
 
 // run is the writer: it executes the jobs in order inside one transaction per Commit.
@@ -349,11 +459,7 @@ func (b *Bulk) run(ctx context.Context) {
 // full batches.
 func (b *Bulk) insertRows(ctx context.Context, tx *Tx, stmts map[*BulkTable]*sql.Stmt, j bulkJob) error {
 	t := j.table
-	q := func(n int) string {
-		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)), ", ") + ")"
-		return "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES " +
-			strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
-	}
+	q := func(n int) string { return insertSQL(t.name, t.cols, n) }
 	if j.n < t.per {
 		if _, err := tx.tx.ExecContext(ctx, q(j.n), j.vals...); err != nil {
 			return fmt.Errorf("store: bulk: insert into %s: %w", t.name, err)
@@ -377,20 +483,7 @@ func (b *Bulk) insertRows(ctx context.Context, tx *Tx, stmts map[*BulkTable]*sql
 // copyRows writes one batch with COPY on the transaction's connection.
 func (b *Bulk) copyRows(ctx context.Context, j bulkJob) error {
 	t := j.table
-	rows := make([][]any, j.n)
-	nc := len(t.cols)
-	for i := range rows {
-		rows[i] = j.vals[i*nc : (i+1)*nc]
-	}
-	err := b.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("not a pgx connection: %T", dc)
-		}
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(rows))
-		return err
-	})
-	if err != nil {
+	if err := copyInto(ctx, b.conn, t.name, t.cols, j.vals, j.n); err != nil {
 		return fmt.Errorf("store: bulk: copy into %s: %w", t.name, err)
 	}
 	return nil

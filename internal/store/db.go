@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -28,6 +29,9 @@ type DB struct {
 	d     dialect
 	clock clock.Clock
 	URL   string // as given, with any password removed, for messages
+	// commits counts the write transactions this process committed, so that what is built
+	// from the data can be kept until the next one (Commits).
+	commits *atomic.Uint64
 }
 
 // Open connects to the database named by dbURL ("sqlite:PATH" or "postgres://…"). It checks
@@ -95,11 +99,30 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) 
 	n := max(4, 2*runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{write: write, read: read, d: dialectSQLite, clock: clk, URL: "sqlite:" + path}, nil
+	return &DB{write: write, read: read, d: dialectSQLite, clock: clk, URL: "sqlite:" + path, commits: new(atomic.Uint64)}, nil
 }
 
 func openPostgres(ctx context.Context, dbURL string, clk clock.Clock) (*DB, error) {
 	shown := Redact(dbURL)
+	// Two pools, as on SQLite. The services read through the pool while they hold a write
+	// transaction (criteria, registry facts), so with one pool as many concurrent writers as
+	// connections each waited for a second connection that only another writer could free,
+	// until their requests timed out (faults.TestKillDuringSubmissions found it). Readers
+	// never wait for a writer's connection, so with two pools every wait ends.
+	write, err := openPostgresPool(ctx, dbURL, shown)
+	if err != nil {
+		return nil, err
+	}
+	read, err := openPostgresPool(ctx, dbURL, shown)
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	return &DB{write: write, read: read, d: dialectPostgres, clock: clk, URL: shown, commits: new(atomic.Uint64)}, nil
+}
+
+// openPostgresPool opens one pool and checks that the server answers.
+func openPostgresPool(ctx context.Context, dbURL, shown string) (*sql.DB, error) {
 	pool, err := sql.Open("pgx", dbURL)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: bad URL %s: %w", shown, err)
@@ -113,7 +136,7 @@ func openPostgres(ctx context.Context, dbURL string, clk clock.Clock) (*DB, erro
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %v: check that the server runs and the URL is right", shown, err)
 	}
-	return &DB{write: pool, read: pool, d: dialectPostgres, clock: clk, URL: shown}, nil
+	return pool, nil
 }
 
 // Redact removes a password from a database URL before it is printed: "xxxxx" stands where
@@ -178,9 +201,10 @@ func (db *DB) r() reader { return reader{q: db.read, d: db.d} }
 // Tx is a write transaction. Its methods are the small (ctx, tx, …) helpers of the store.
 type Tx struct {
 	reader
-	tx  *sql.Tx
-	db  *DB
-	now time.Time
+	tx   *sql.Tx
+	conn *sql.Conn // the connection tx runs on, for COPY (rowBatch)
+	db   *DB
+	now  time.Time
 	// dirty holds the places whose counts this transaction may have moved; they are counted
 	// again before it commits (counts.go).
 	dirty dirtyCounts
@@ -202,11 +226,17 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // Write runs fn in one write transaction: committed if fn returns nil, rolled back otherwise.
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	// The transaction holds its connection, so that rows can be copied in on it (rowBatch).
+	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{reader: reader{q: sqlTx, d: db.d}, tx: sqlTx, db: db, now: db.Now()}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{reader: reader{q: sqlTx, d: db.d}, tx: sqlTx, conn: conn, db: db, now: db.Now()}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback() // the error from fn is the one worth reporting
 		return err
@@ -218,8 +248,14 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	db.commits.Add(1)
 	return nil
 }
+
+// Commits returns how many write transactions this process has committed through Write: a
+// result built from the data stays true while it has not changed (writes by other processes,
+// such as a command run beside the server, are not seen).
+func (db *DB) Commits() uint64 { return db.commits.Load() }
 
 // nullInt turns 0 into NULL for optional references.
 func nullInt(v int64) any {
@@ -257,14 +293,21 @@ func inList[T any](vals []T) (string, []any) {
 // that searches drive from their most selective index: without them SQLite scanned a whole
 // commune for a name search (140 ms instead of under 50 ms in BenchmarkSearchCitizens).
 // analysis_limit keeps it to a sample, so it stays quick on a city-sized table. PostgreSQL's
-// autovacuum does this on its own; ANALYZE makes it immediate.
-func (db *DB) Optimize(ctx context.Context) error {
+// autovacuum does this on its own; ANALYZE makes it immediate. tables, if given, are the only
+// ones a change touched: PostgreSQL then analyses those alone (ANALYZE of every table took
+// about a second after a roster import); SQLite's optimize picks its tables by itself.
+func (db *DB) Optimize(ctx context.Context, tables ...string) error {
 	qs := []string{"PRAGMA analysis_limit=2000", "PRAGMA optimize=0x10002"}
 	if db.d.name == "postgres" {
-		qs = []string{"ANALYZE"}
+		qs = []string{strings.TrimSpace("ANALYZE " + strings.Join(tables, ", "))}
 	}
 	for _, q := range qs {
 		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			if isStorageFull(err) {
+				// Statistics only speed queries up; a full disk must not stop the commands
+				// that open the database (serve, audit verify) from running.
+				return nil
+			}
 			return fmt.Errorf("store: optimize: %w", err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"hoctap/internal/fault"
@@ -144,150 +145,179 @@ func (db *DB) PendingImport(ctx context.Context, id, userID int64, kind string) 
 	return p, nil
 }
 
-// CitizenInserter writes the people of an import with prepared statements, so that a
-// 200,000-row roster is not parsed statement by statement. The import records one audit entry
-// for all the people it creates (RecordImport), not one per person.
+// CitizenInserter writes the people of an import in batches: their rows are queued, with ids
+// reserved up front (reserveIDs), and written every batch of people (rowBatch: 1,391 people in
+// multi-row INSERTs on SQLite, 5,000 with COPY on PostgreSQL), so that a 200,000-row roster is
+// not a million statements. The import records one audit entry for all the people it creates
+// (RecordExport), not one per person. A failed write is a *BatchError naming the first row of
+// its batch; the caller's transaction is then to be rolled back.
 type CitizenInserter struct {
-	tx                                                       *Tx
-	citizen, residence, membership, head, consent, household *sql.Stmt
-	tokens                                                   map[int]*sql.Stmt // by number of words
-	created, households                                      []int64
+	tx                                                              *Tx
+	today                                                           string
+	per                                                             int // people per batch
+	households, citizens, tokens, residences, memberships, consents *rowBatch
+	heads                                                           []int64 // household id, head's id, … of the queued heads
+	citizenIDs, householdIDs                                        []int64 // reserved, not yet given
+	created, createdHouseholds                                      []int64
+	firstRow                                                        int // the caller's row of the first queued row, 0: none queued
+	restoreCache                                                    func(context.Context) error
 }
 
-// PrepareCitizenInserts readies the writes of an import's people.
-func (tx *Tx) PrepareCitizenInserts(ctx context.Context) (*CitizenInserter, error) {
-	ins := &CitizenInserter{tx: tx, tokens: map[int]*sql.Stmt{}}
-	prep := func(dst **sql.Stmt, q string) error {
-		st, err := tx.tx.PrepareContext(ctx, tx.d.rebind(q))
-		if err != nil {
-			return fmt.Errorf("store: prepare import: %w", err)
-		}
-		*dst = st
-		return nil
+// CitizenImportTables are the tables a roster import writes, whose statistics Optimize
+// refreshes after it.
+var CitizenImportTables = []string{"households", "citizens", "citizen_name_tokens", "residences", "household_memberships", "consents"}
+
+// BatchError is a failed write of queued rows; Row is the caller's number (a file's row) of
+// the first of them.
+type BatchError struct {
+	Row int
+	Err error
+}
+
+func (e *BatchError) Error() string { return fmt.Sprintf("store: rows from %d: %v", e.Row, e.Err) }
+
+// Unwrap returns the write's error.
+func (e *BatchError) Unwrap() error { return e.Err }
+
+// PrepareCitizenInserts readies the writes of an import that creates the given numbers of
+// people and households (their ids are reserved now).
+func (tx *Tx) PrepareCitizenInserts(ctx context.Context, nPeople, nHouseholds int) (*CitizenInserter, error) {
+	ins := &CitizenInserter{tx: tx, today: tx.Today(),
+		households: tx.newRowBatch("households", "id", "province_code", "commune_code", "village_id", "code", "address", "created_at"),
+		citizens: tx.newRowBatch("citizens", "id", "province_code", "commune_code", "village_id", "household_id", "relation", "national_id",
+			"legacy_id", "full_name", "name_folded", "birth_date", "birth_year", "gender", "phone", "email", "target_group", "work_unit_id",
+			"ethnicity", "national_id_rev", "phone_rev", "sort_key", "created_at", "updated_at"),
+		tokens:      tx.newRowBatch("citizen_name_tokens", "province_code", "commune_code", "token", "citizen_id"),
+		residences:  tx.newRowBatch("residences", "province_code", "commune_code", "citizen_id", "village_id", "start_on"),
+		memberships: tx.newRowBatch("household_memberships", "province_code", "commune_code", "household_id", "citizen_id", "relation", "start_on"),
+		consents: tx.newRowBatch("consents", "province_code", "commune_code", "citizen_id", "text_version", "method", "given_by",
+			"collected_by", "given_at"),
 	}
-	for _, p := range []struct {
-		dst **sql.Stmt
-		q   string
-	}{
-		{&ins.citizen, `INSERT INTO citizens (province_code, commune_code, village_id, household_id, relation, national_id, legacy_id,
-			full_name, name_folded, birth_date, birth_year, gender, phone, email, target_group, work_unit_id, ethnicity,
-			national_id_rev, phone_rev, sort_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`},
-		{&ins.household, "INSERT INTO households (province_code, commune_code, village_id, code, address, created_at) VALUES (?, ?, ?, ?, '', ?) RETURNING id"},
-		{&ins.residence, "INSERT INTO residences (province_code, commune_code, citizen_id, village_id, start_on) VALUES (?, ?, ?, ?, ?)"},
-		{&ins.membership, "INSERT INTO household_memberships (province_code, commune_code, household_id, citizen_id, relation, start_on) VALUES (?, ?, ?, ?, ?, ?)"},
-		{&ins.head, "UPDATE households SET head_citizen_id = ? WHERE id = ?"},
-		{&ins.consent, `INSERT INTO consents (province_code, commune_code, citizen_id, text_version, method, given_by, collected_by, given_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
-	} {
-		if err := prep(p.dst, p.q); err != nil {
-			ins.Close()
-			return nil, err
-		}
+	ins.per = ins.citizens.per
+	var err error
+	if ins.restoreCache, err = tx.growCache(ctx); err != nil {
+		return nil, err
+	}
+	if ins.citizenIDs, err = tx.reserveIDs(ctx, "citizens", nPeople); err == nil {
+		ins.householdIDs, err = tx.reserveIDs(ctx, "households", nHouseholds)
+	}
+	if err != nil {
+		return nil, errors.Join(err, ins.restoreCache(ctx))
 	}
 	return ins, nil
 }
 
-// Create adds one person with their residence, household membership, name words and consent.
-func (ins *CitizenInserter) Create(ctx context.Context, c *people.Citizen, k people.Consent) error {
+// Create queues one person with their residence, household membership, name words and
+// consent, and gives them their id; row is the caller's number for them. It writes the
+// queued rows when a batch is full.
+func (ins *CitizenInserter) Create(ctx context.Context, row int, c *people.Citizen, k people.Consent) error {
+	if len(ins.citizenIDs) == 0 {
+		return fmt.Errorf("store: import: more people than reserved")
+	}
 	tx := ins.tx
 	c.Normalize()
-	var id int64
-	err := ins.citizen.QueryRowContext(ctx, c.ProvinceCode, c.CommuneCode, nullInt(c.VillageID), nullInt(c.HouseholdID), string(c.Relation),
-		nullStr(c.NationalID), c.LegacyID, c.FullName, people.FoldName(c.FullName), nullStr(c.BirthDate), c.BirthYear, string(c.Gender),
+	c.ID, ins.citizenIDs = ins.citizenIDs[0], ins.citizenIDs[1:]
+	if ins.firstRow == 0 {
+		ins.firstRow = row
+	}
+	id := c.ID
+	folded := people.FoldName(c.FullName)
+	ins.citizens.add(id, c.ProvinceCode, c.CommuneCode, nullInt(c.VillageID), nullInt(c.HouseholdID), string(c.Relation),
+		nullStr(c.NationalID), c.LegacyID, c.FullName, folded, nullStr(c.BirthDate), c.BirthYear, string(c.Gender),
 		c.Phone, c.Email, string(c.TargetGroup), nullInt(c.WorkUnitID), c.Ethnicity, people.Reverse(c.NationalID), people.Reverse(c.Phone),
-		people.SortKey(c.FullName), tx.now, tx.now).Scan(&id)
-	if isUniqueViolation(err) {
-		return &fault.Error{Kind: fault.Conflict, Key: "citizen.national_id.taken", Field: "national_id"}
-	}
-	if err != nil {
-		return fmt.Errorf("store: import citizen: %w", err)
-	}
-	c.ID = id
-	today := tx.Today()
-	if err := ins.nameWords(ctx, *c); err != nil {
-		return err
+		people.SortKey(c.FullName), tx.now, tx.now)
+	// The name's words, each once (a name rarely has more than five, so a scan beats a map).
+	words := strings.Fields(folded)
+	for i, w := range words {
+		if !slices.Contains(words[:i], w) {
+			ins.tokens.add(c.ProvinceCode, c.CommuneCode, w, id)
+		}
 	}
 	if c.VillageID != 0 {
-		if _, err := ins.residence.ExecContext(ctx, c.ProvinceCode, c.CommuneCode, id, c.VillageID, today); err != nil {
-			return fmt.Errorf("store: import residence: %w", err)
-		}
-		tx.touchVillage(c.CommuneCode, c.VillageID, today)
+		ins.residences.add(c.ProvinceCode, c.CommuneCode, id, c.VillageID, ins.today)
+		tx.touchVillage(c.CommuneCode, c.VillageID, ins.today)
 	}
 	if c.HouseholdID != 0 {
-		if _, err := ins.membership.ExecContext(ctx, c.ProvinceCode, c.CommuneCode, c.HouseholdID, id, string(c.Relation), today); err != nil {
-			return fmt.Errorf("store: import membership: %w", err)
-		}
+		ins.memberships.add(c.ProvinceCode, c.CommuneCode, c.HouseholdID, id, string(c.Relation), ins.today)
 		if c.Relation == people.RelationHead {
-			if _, err := ins.head.ExecContext(ctx, id, c.HouseholdID); err != nil {
-				return fmt.Errorf("store: import household head: %w", err)
-			}
+			ins.heads = append(ins.heads, c.HouseholdID, id)
 		}
 	}
-	if _, err := ins.consent.ExecContext(ctx, c.ProvinceCode, c.CommuneCode, id, k.TextVersion, string(k.Method), k.GivenBy, nullInt(k.CollectedBy), tx.now); err != nil {
-		return fmt.Errorf("store: import consent: %w", err)
-	}
+	ins.consents.add(c.ProvinceCode, c.CommuneCode, id, k.TextVersion, string(k.Method), k.GivenBy, nullInt(k.CollectedBy), tx.now)
 	ins.created = append(ins.created, id)
-	return nil
-}
-
-// nameWords writes a person's name words in one statement, prepared once per word count.
-func (ins *CitizenInserter) nameWords(ctx context.Context, c people.Citizen) error {
-	var words []string
-	seen := map[string]bool{}
-	for _, w := range strings.Fields(people.FoldName(c.FullName)) {
-		if !seen[w] {
-			seen[w] = true
-			words = append(words, w)
-		}
-	}
-	if len(words) == 0 {
-		return nil
-	}
-	st, ok := ins.tokens[len(words)]
-	if !ok {
-		q := "INSERT INTO citizen_name_tokens (province_code, commune_code, token, citizen_id) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", len(words)), ", ")
-		var err error
-		if st, err = ins.tx.tx.PrepareContext(ctx, ins.tx.d.rebind(q)); err != nil {
-			return fmt.Errorf("store: prepare name words: %w", err)
-		}
-		ins.tokens[len(words)] = st
-	}
-	args := make([]any, 0, 4*len(words))
-	for _, w := range words {
-		args = append(args, c.ProvinceCode, c.CommuneCode, w, c.ID)
-	}
-	if _, err := st.ExecContext(ctx, args...); err != nil {
-		return fmt.Errorf("store: import name words: %w", err)
+	if ins.citizens.n >= ins.per {
+		return ins.flush(ctx, false)
 	}
 	return nil
 }
 
-// Household creates a household of the import (recorded with the import, not one by one).
-func (ins *CitizenInserter) Household(ctx context.Context, h *Household) error {
-	if err := ins.household.QueryRowContext(ctx, h.ProvinceCode, h.CommuneCode, h.VillageID, h.Code, ins.tx.now).Scan(&h.ID); err != nil {
-		return fmt.Errorf("store: import household: %w", err)
+// Household queues a household of the import (recorded with the import, not one by one) and
+// gives it its id; row is the caller's number for it.
+func (ins *CitizenInserter) Household(ctx context.Context, row int, h *Household) error {
+	if len(ins.householdIDs) == 0 {
+		return fmt.Errorf("store: import: more households than reserved")
 	}
-	ins.tx.touchVillage(h.CommuneCode, h.VillageID, ins.tx.Today())
-	ins.households = append(ins.households, h.ID)
+	h.ID, ins.householdIDs = ins.householdIDs[0], ins.householdIDs[1:]
+	if ins.firstRow == 0 {
+		ins.firstRow = row
+	}
+	ins.households.add(h.ID, h.ProvinceCode, h.CommuneCode, h.VillageID, h.Code, "", ins.tx.now)
+	ins.tx.touchVillage(h.CommuneCode, h.VillageID, ins.today)
+	ins.createdHouseholds = append(ins.createdHouseholds, h.ID)
+	return nil
+}
+
+// headsPerUpdate is how many households one UPDATE gives their heads.
+const headsPerUpdate = 1000
+
+func int64Args(vs []int64) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+// Flush writes every queued row.
+func (ins *CitizenInserter) Flush(ctx context.Context) error { return ins.flush(ctx, true) }
+
+// flush writes the queued households and people, then the rows that refer to them (of those,
+// only whole statements unless all), then the households' heads.
+func (ins *CitizenInserter) flush(ctx context.Context, all bool) error {
+	for _, b := range []*rowBatch{ins.households, ins.citizens, ins.tokens, ins.residences, ins.memberships, ins.consents} {
+		if err := b.write(ctx, all || b == ins.households || b == ins.citizens); err != nil {
+			if b == ins.citizens && isUniqueViolation(err) { // a concurrent registration of the same ID
+				err = &fault.Error{Kind: fault.Conflict, Key: "citizen.national_id.taken", Field: "national_id", Err: err}
+			}
+			return &BatchError{Row: ins.firstRow, Err: err}
+		}
+	}
+	// Both engines name the columns of a VALUES list column1, column2 …; the casts give
+	// PostgreSQL their type.
+	for len(ins.heads) > 0 {
+		n := min(len(ins.heads), 2*headsPerUpdate)
+		if _, err := ins.tx.exec(ctx, `UPDATE households SET head_citizen_id = v.column2
+			FROM (VALUES `+strings.TrimSuffix(strings.Repeat("(CAST(? AS BIGINT), CAST(? AS BIGINT)), ", n/2), ", ")+`) AS v
+			WHERE households.id = v.column1`, int64Args(ins.heads[:n])...); err != nil {
+			return &BatchError{Row: ins.firstRow, Err: fmt.Errorf("store: import household heads: %w", err)}
+		}
+		ins.heads = ins.heads[n:]
+	}
+	ins.firstRow = 0
 	return nil
 }
 
 // Households returns the ids of the households created so far.
-func (ins *CitizenInserter) Households() []int64 { return ins.households }
+func (ins *CitizenInserter) Households() []int64 { return ins.createdHouseholds }
 
 // Created returns the ids of the people created so far.
 func (ins *CitizenInserter) Created() []int64 { return ins.created }
 
-// Close releases the prepared statements.
-func (ins *CitizenInserter) Close() error {
-	for _, st := range []*sql.Stmt{ins.citizen, ins.residence, ins.membership, ins.head, ins.consent, ins.household} {
-		if st != nil {
-			st.Close()
-		}
+// Close releases the prepared statements and gives the page cache back its size; it is to be
+// called before the transaction commits. Rows still queued are not written: call Flush.
+func (ins *CitizenInserter) Close(ctx context.Context) error {
+	for _, b := range []*rowBatch{ins.households, ins.citizens, ins.tokens, ins.residences, ins.memberships, ins.consents} {
+		b.close()
 	}
-	for _, st := range ins.tokens {
-		st.Close()
-	}
-	return nil
+	return ins.restoreCache(ctx)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -134,7 +135,11 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			case errors.Is(err, fault.ErrNotFound):
 				http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
 			default:
-				s.log.Error("session", "err", err)
+				// Not "signed out": going on as anonymous would send the user to the login
+				// page, which cannot help while the database is down.
+				ctx = context.WithValue(ctx, keyLang, s.pickLang(r, nil))
+				s.fail(w, r.WithContext(ctx), fmt.Errorf("web: session: %w", err))
+				return
 			}
 		}
 		ctx = context.WithValue(ctx, keyLang, s.pickLang(r, principalFrom(ctx)))

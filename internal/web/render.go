@@ -16,6 +16,7 @@ import (
 	"hoctap/internal/clock"
 	"hoctap/internal/fault"
 	"hoctap/internal/i18n"
+	"hoctap/internal/store"
 )
 
 //go:embed templates
@@ -246,8 +247,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "error", ErrorView{Base: b, Status: status, Message: b.T(key, args...)})
 }
 
-// fail turns a domain error into its status page; only internal errors are logged.
+// fail turns a domain error into its status page; only faults of the system are logged.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = store.Classify(err) // a stopped database or a full disk is not an internal error
 	switch fault.KindOf(err) {
 	case fault.NotFound:
 		fe, _ := fault.As(err)
@@ -267,6 +269,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			status = http.StatusConflict
 		}
 		s.renderError(w, r, status, fe.Key, fe.Args...)
+	case fault.Unavailable:
+		s.log.Error("database unavailable", "id", requestID(r), "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "10") // the page says "shortly"; clients that read the header wait this long
+		s.renderError(w, r, http.StatusServiceUnavailable, "error.db_unavailable")
+	case fault.StorageFull:
+		s.log.Error("storage full", "id", requestID(r), "path", r.URL.Path, "err", err)
+		s.renderError(w, r, http.StatusInsufficientStorage, "error.storage_full")
 	default:
 		s.log.Error("internal error", "id", requestID(r), "path", r.URL.Path, "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "error.internal")
