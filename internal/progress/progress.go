@@ -32,8 +32,46 @@ type Service struct {
 
 	// The past figures change only when a city officer imports a file; they are read once
 	// and carried to today's communes once, until the table changes (pastCache).
-	mu   sync.Mutex
-	past *pastFigures
+	mu     sync.Mutex
+	past   *pastFigures
+	public map[Request]publicDashboard // BuildPublic's dashboards
+}
+
+// publicDashboard is a dashboard of the public pages as built, with when and after how many
+// of this process's commits.
+type publicDashboard struct {
+	d       *Dashboard
+	commits uint64
+	built   time.Time
+}
+
+// publicTTL bounds how long a public dashboard is kept when this process writes nothing: long
+// enough that the public pages cost a page's rendering, short enough that a command run
+// beside the server (a recount, an import) shows within it.
+const publicTTL = time.Minute
+
+// BuildPublic builds a dashboard for the public pages, which anyone reads, often, and which
+// show a complete year: it is built once and kept until this process commits a write or for
+// publicTTL. The dashboard returned is shared and must not be changed.
+func (s *Service) BuildPublic(ctx context.Context, r Request) (*Dashboard, error) {
+	commits := s.DB.Commits()
+	s.mu.Lock()
+	e, ok := s.public[r]
+	s.mu.Unlock()
+	if ok && e.commits == commits && time.Since(e.built) < publicTTL {
+		return e.d, nil
+	}
+	d, err := s.Build(ctx, nil, r)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.public == nil {
+		s.public = map[Request]publicDashboard{}
+	}
+	s.public[r] = publicDashboard{d: d, commits: commits, built: time.Now()}
+	s.mu.Unlock()
+	return d, nil
 }
 
 // pastFigures are the reports of the old units as read, and carried to today's communes.

@@ -251,3 +251,43 @@ func TestAccessToDashboards(t *testing.T) {
 		t.Error("a collector sees another village")
 	}
 }
+
+// TestPublicDashboardsAreKeptUntilAWrite checks that the public pages' dashboard is built once
+// and built again as soon as this process commits a write.
+func TestPublicDashboardsAreKeptUntilAWrite(t *testing.T) {
+	w := newWorld(t)
+	req := progress.Request{Level: progress.LevelCommune, Commune: "00004", Year: 2025}
+	// The first build of a year writes the year's counts: the one after it is kept.
+	if _, err := w.svc.BuildPublic(w.ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	first, err := w.svc.BuildPublic(w.ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := w.svc.BuildPublic(w.ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first {
+		t.Error("the second public build was built again, with nothing written in between")
+	}
+	if got := row(t, first, "cdht_adults").Den; got != 6 {
+		t.Fatalf("adults %v, want 6", got)
+	}
+	err = w.svc.DB.Write(w.ctx, func(tx *store.Tx) error {
+		c := people.Citizen{ProvinceCode: "01", CommuneCode: "00004", VillageID: w.b.ID, FullName: "Trần Thị Mới", BirthYear: 1960,
+			Gender: people.GenderFemale, TargetGroup: people.GroupResident}
+		return tx.CreateCitizen(w.ctx, &c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := w.svc.BuildPublic(w.ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := row(t, after, "cdht_adults").Den; got != 7 {
+		t.Errorf("after a new adult the public dashboard counts %v adults, want 7", got)
+	}
+}

@@ -38,7 +38,7 @@ func (s *Server) publicProgress(r *http.Request, b Base, commune string) (*Publi
 	if commune != "" {
 		req.Level, req.Commune = progress.LevelCommune, commune
 	}
-	d, err := s.progress.Build(r.Context(), nil, req)
+	d, err := s.progress.BuildPublic(r.Context(), req)
 	if err != nil {
 		return nil, err
 	}
