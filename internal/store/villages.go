@@ -44,10 +44,13 @@ type VillageFilter struct {
 	Scope       auth.Scope
 	CommuneCode string // "" for every commune in scope
 	WithRetired bool
+	// WithCounts counts each village's households and people: pages that show them ask for
+	// it, the pickers do not (over a whole city's villages the counts take seconds).
+	WithCounts bool
 }
 
-// ListVillages returns the villages within the scope with their household and people counts,
-// by commune and name.
+// ListVillages returns the villages within the scope, with their household and people counts
+// if asked, by commune and name.
 func (db *DB) ListVillages(ctx context.Context, f VillageFilter) ([]village.Village, error) {
 	return db.r().ListVillages(ctx, f)
 }
@@ -55,10 +58,11 @@ func (db *DB) ListVillages(ctx context.Context, f VillageFilter) ([]village.Vill
 // ListVillages lists villages inside a transaction (or on the read pool), for imports.
 func (r reader) ListVillages(ctx context.Context, f VillageFilter) ([]village.Village, error) {
 	where, args := scopeWhere(f.Scope, scopeColumns{province: "v.province_code", commune: "v.commune_code", village: "v.id"})
-	q := "SELECT " + villageColumns + `,
-		(SELECT count(*) FROM households h WHERE h.village_id = v.id),
-		(SELECT count(*) FROM citizens c WHERE c.village_id = v.id)
-		FROM villages v WHERE ` + where
+	counts := "0, 0"
+	if f.WithCounts {
+		counts = "(SELECT count(*) FROM households h WHERE h.village_id = v.id), (SELECT count(*) FROM citizens c WHERE c.village_id = v.id)"
+	}
+	q := "SELECT " + villageColumns + ", " + counts + " FROM villages v WHERE " + where
 	if f.CommuneCode != "" {
 		q += " AND v.commune_code = ?"
 		args = append(args, f.CommuneCode)

@@ -107,7 +107,7 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, err)
 				return
 			}
-			sec.Villages, err = s.db.ListVillages(ctx, store.VillageFilter{Scope: scope, CommuneCode: g.CommuneCode})
+			sec.Villages, err = s.db.ListVillages(ctx, store.VillageFilter{Scope: scope, CommuneCode: g.CommuneCode, WithCounts: true})
 			sec.Next = []NextStep{{"/citizens", view.T("next.find_citizen")}, {"/citizens/import", view.T("next.import_citizens")}, {"/villages/new", view.T("next.create_village")}, {"/accounts/new", view.T("next.create_collector")}}
 			if sec.Counts.Villages == 0 {
 				sec.Next = []NextStep{{"/villages/new", view.T("next.create_village")}, {"/villages/import", view.T("next.import_villages")}}
@@ -123,7 +123,7 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, err)
 				return
 			}
-			sec.Villages, err = s.db.ListVillages(ctx, store.VillageFilter{Scope: scope})
+			sec.Villages, err = s.db.ListVillages(ctx, store.VillageFilter{Scope: scope, WithCounts: true})
 			sec.Next = []NextStep{{"/villages/" + itoa(v.ID) + "/pledges", view.T("next.pledges")}, {"/citizens/new?village=" + itoa(v.ID), view.T("next.register_citizen")}, {"/citizens?village=" + itoa(v.ID), view.T("next.find_citizen")}, {"/accounts/new", view.T("next.create_citizen_account")}}
 		case auth.RoleUnitOfficer:
 			u, err2 := s.db.WorkUnit(ctx, g.WorkUnitID)

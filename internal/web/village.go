@@ -59,7 +59,7 @@ type VillageRow struct {
 func (s *Server) villageList(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	withRetired := r.URL.Query().Get("retired") == "1"
-	vs, err := s.db.ListVillages(r.Context(), store.VillageFilter{Scope: p.Scope(auth.PermViewVillages), WithRetired: withRetired})
+	vs, err := s.db.ListVillages(r.Context(), store.VillageFilter{Scope: p.Scope(auth.PermViewVillages), WithRetired: withRetired, WithCounts: true})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -138,7 +138,7 @@ func (s *Server) villageShow(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderVillage(w http.ResponseWriter, r *http.Request, status int, v village.Village, f Form) {
 	p := principal(r)
-	vs, err := s.db.ListVillages(r.Context(), store.VillageFilter{Scope: auth.Scope{Villages: []int64{v.ID}}, WithRetired: true})
+	vs, err := s.db.ListVillages(r.Context(), store.VillageFilter{Scope: auth.Scope{Villages: []int64{v.ID}}, WithRetired: true, WithCounts: true})
 	if err != nil {
 		s.fail(w, r, err)
 		return
