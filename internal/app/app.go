@@ -187,8 +187,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ethnicity := fs.Bool("collect-ethnicity", false, "show the ethnicity field (sensitive data: only where a report requires it)")
 	publicURL := fs.String("public-url", "", "address printed in certificates' QR codes, e.g. https://hoctap.example.vn (default: the address of each request)")
 	notifyOpts := addNotifyFlags(fs) // notify.go: email and webhook delivery, off by default
+	profile := fs.String("pprof", "", "serve Go's profiler on this loopback address, e.g. 127.0.0.1:6060 (off by default)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		at, stop, err := startProfiler(*profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		fmt.Fprintf(stdout, "hoctap: profiler on http://%s/debug/pprof/\n", at)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	db, units, err := openDB(ctx, *dbURL, *migrate)

@@ -3,6 +3,8 @@ package store
 import (
 	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -45,12 +47,21 @@ func isStorageFull(err error) bool {
 
 // isUnavailable tells whether the database could not be reached: no connection could be made
 // (the server is stopped or restarting), the server ended the session (shutdown, crash,
-// too many connections: SQLSTATE class 08, 57P01–57P03, 53300), or database/sql gave up on
-// a connection that had died.
+// too many connections: SQLSTATE class 08, 57P01–57P03, 53300), the connection broke in the
+// middle of a statement, or database/sql gave up on a connection that had died.
 func isUnavailable(err error) bool {
 	var connErr *pgconn.ConnectError
 	if errors.As(err, &connErr) || errors.Is(err, driver.ErrBadConn) {
 		return true
+	}
+	// pgconn's errors about the connection itself say whether a retry is safe; around a
+	// network error or a cut stream they mean the server went away mid-statement.
+	var pgconnErr interface{ SafeToRetry() bool }
+	if errors.As(err, &pgconnErr) {
+		var netErr *net.OpError
+		if errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return true
+		}
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {

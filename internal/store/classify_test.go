@@ -5,6 +5,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"path/filepath"
 	"testing"
 
@@ -28,6 +30,9 @@ func TestClassify(t *testing.T) {
 		{"connection failure", &pgconn.PgError{Code: "08006"}, fault.Unavailable},
 		{"too many connections", &pgconn.PgError{Code: "53300"}, fault.Unavailable},
 		{"dead connection given up", fmt.Errorf("store: begin: %w", driver.ErrBadConn), fault.Unavailable},
+		{"connection cut mid-statement", fmt.Errorf("store: scan cycle: %w", connectionError{io.ErrUnexpectedEOF}), fault.Unavailable},
+		{"connection reset", connectionError{&net.OpError{Op: "read", Err: errors.New("connection reset by peer")}}, fault.Unavailable},
+		{"unexpected EOF elsewhere stays internal", fmt.Errorf("read upload: %w", io.ErrUnexpectedEOF), fault.Internal},
 		{"disk full", fmt.Errorf("store: put blob: %w", &pgconn.PgError{Code: "53100"}), fault.StorageFull},
 		{"unique violation stays internal", &pgconn.PgError{Code: "23505"}, fault.Internal},
 		{"other errors stay internal", plain, fault.Internal},
@@ -48,6 +53,14 @@ func TestClassify(t *testing.T) {
 		t.Error("Classify(nil) is not nil")
 	}
 }
+
+// connectionError stands for pgconn's unexported error about a broken connection, which says
+// whether a retry is safe and wraps its cause.
+type connectionError struct{ err error }
+
+func (e connectionError) Error() string     { return "failed to receive message: " + e.err.Error() }
+func (e connectionError) Unwrap() error     { return e.err }
+func (e connectionError) SafeToRetry() bool { return false }
 
 // TestClassifySQLiteFull fills a real SQLite database (its size capped with max_page_count,
 // on the single write connection) and checks that the error is StorageFull, that nothing was
