@@ -34,42 +34,49 @@ type Service struct {
 	// and carried to today's communes once, until the table changes (pastCache).
 	mu     sync.Mutex
 	past   *pastFigures
-	public map[Request]publicDashboard // BuildPublic's dashboards
+	kept   map[Request]keptDashboard // BuildKept's dashboards
 }
 
-// publicDashboard is a dashboard of the public pages as built, with when and after how many
-// of this process's commits.
-type publicDashboard struct {
+// keptDashboard is a dashboard as built, with when and after how many of this process's
+// commits.
+type keptDashboard struct {
 	d       *Dashboard
 	commits uint64
 	built   time.Time
 }
 
-// publicTTL bounds how long a public dashboard is kept when this process writes nothing: long
-// enough that the public pages cost a page's rendering, short enough that a command run
+// keptTTL bounds how long a dashboard is kept when this process writes nothing: long enough
+// that reading a dashboard again costs a page's rendering, short enough that a command run
 // beside the server (a recount, an import) shows within it.
-const publicTTL = time.Minute
+const keptTTL = time.Minute
 
-// BuildPublic builds a dashboard for the public pages, which anyone reads, often, and which
-// show a complete year: it is built once and kept until this process commits a write or for
-// publicTTL. The dashboard returned is shared and must not be changed.
-func (s *Service) BuildPublic(ctx context.Context, r Request) (*Dashboard, error) {
+// maxKept bounds the dashboards kept (a city's dashboard with its ranking is the largest, a
+// few hundred kilobytes); past it they are all built again.
+const maxKept = 512
+
+// BuildKept is Build for the pages: a dashboard depends on the request alone (the principal
+// only decides whether it may be seen), so it is built once and kept until this process
+// commits a write, or for keptTTL. The dashboard returned is shared and must not be changed.
+func (s *Service) BuildKept(ctx context.Context, pr *auth.Principal, r Request) (*Dashboard, error) {
+	if pr != nil && !May(pr, r) {
+		return nil, fault.ErrForbidden
+	}
 	commits := s.DB.Commits()
 	s.mu.Lock()
-	e, ok := s.public[r]
+	e, ok := s.kept[r]
 	s.mu.Unlock()
-	if ok && e.commits == commits && time.Since(e.built) < publicTTL {
+	if ok && e.commits == commits && time.Since(e.built) < keptTTL {
 		return e.d, nil
 	}
-	d, err := s.Build(ctx, nil, r)
+	d, err := s.Build(ctx, pr, r)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
-	if s.public == nil {
-		s.public = map[Request]publicDashboard{}
+	if s.kept == nil || len(s.kept) >= maxKept {
+		s.kept = map[Request]keptDashboard{}
 	}
-	s.public[r] = publicDashboard{d: d, commits: commits, built: time.Now()}
+	s.kept[r] = keptDashboard{d: d, commits: commits, built: time.Now()}
 	s.mu.Unlock()
 	return d, nil
 }

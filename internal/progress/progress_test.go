@@ -252,25 +252,25 @@ func TestAccessToDashboards(t *testing.T) {
 	}
 }
 
-// TestPublicDashboardsAreKeptUntilAWrite checks that the public pages' dashboard is built once
-// and built again as soon as this process commits a write.
-func TestPublicDashboardsAreKeptUntilAWrite(t *testing.T) {
+// TestDashboardsAreKeptUntilAWrite checks that a dashboard is built once and built again as
+// soon as this process commits a write.
+func TestDashboardsAreKeptUntilAWrite(t *testing.T) {
 	w := newWorld(t)
 	req := progress.Request{Level: progress.LevelCommune, Commune: "00004", Year: 2025}
 	// The first build of a year writes the year's counts: the one after it is kept.
-	if _, err := w.svc.BuildPublic(w.ctx, req); err != nil {
+	if _, err := w.svc.BuildKept(w.ctx, nil, req); err != nil {
 		t.Fatal(err)
 	}
-	first, err := w.svc.BuildPublic(w.ctx, req)
+	first, err := w.svc.BuildKept(w.ctx, nil, req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := w.svc.BuildPublic(w.ctx, req)
+	again, err := w.svc.BuildKept(w.ctx, nil, req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again != first {
-		t.Error("the second public build was built again, with nothing written in between")
+		t.Error("the second build was built again, with nothing written in between")
 	}
 	if got := row(t, first, "cdht_adults").Den; got != 6 {
 		t.Fatalf("adults %v, want 6", got)
@@ -283,11 +283,16 @@ func TestPublicDashboardsAreKeptUntilAWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, err := w.svc.BuildPublic(w.ctx, req)
+	after, err := w.svc.BuildKept(w.ctx, nil, req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := row(t, after, "cdht_adults").Den; got != 7 {
-		t.Errorf("after a new adult the public dashboard counts %v adults, want 7", got)
+		t.Errorf("after a new adult the kept dashboard counts %v adults, want 7", got)
+	}
+	// A kept dashboard is still refused to whoever may not see it.
+	neighbour := &auth.Principal{Grants: []auth.Grant{{Role: auth.RoleCommuneOfficer, ProvinceCode: "01", CommuneCode: "00008"}}}
+	if _, err := w.svc.BuildKept(w.ctx, neighbour, req); err == nil {
+		t.Error("the officer of another commune was given the kept dashboard of Ba Đình")
 	}
 }

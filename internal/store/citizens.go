@@ -319,11 +319,13 @@ func (q CitizenQuery) where() (string, []any) {
 }
 
 // addNameWord matches people with a name word starting with word. Officers of a commune, the
-// province or everything search the word index; narrower scopes (a village, a unit) are small
-// enough to scan their own rows.
+// province or everything search the word index; narrower scopes (a village, a unit), and a
+// search within one village or household, are small enough to scan their own rows (the word
+// index of a whole city holds hundreds of thousands of people under a common word: 2.9 s for
+// "van duc" in one village on the 8.5-million city, against a village's two thousand rows).
 func (q CitizenQuery) addNameWord(word string, add func(string, ...any)) {
 	s := q.Scope
-	narrow := !s.All && len(s.Provinces) == 0 && len(s.Communes) == 0
+	narrow := !s.All && len(s.Provinces) == 0 && len(s.Communes) == 0 || q.VillageID != 0 || q.HouseholdID != 0
 	if narrow {
 		add("c.name_folded LIKE ?", "%"+escapeLike(word)+"%")
 		return

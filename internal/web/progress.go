@@ -167,7 +167,7 @@ func (s *Server) buildDashboard(w http.ResponseWriter, r *http.Request, req prog
 	}
 	var d *progress.Dashboard
 	if err == nil {
-		d, err = s.progress.Build(r.Context(), principal(r), req)
+		d, err = s.progress.BuildKept(r.Context(), principal(r), req)
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -38,7 +38,7 @@ func (s *Server) publicProgress(r *http.Request, b Base, commune string) (*Publi
 	if commune != "" {
 		req.Level, req.Commune = progress.LevelCommune, commune
 	}
-	d, err := s.progress.BuildPublic(r.Context(), req)
+	d, err := s.progress.BuildKept(r.Context(), nil, req)
 	if err != nil {
 		return nil, err
 	}
