@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"hoctap/internal/adminunit"
 	"hoctap/internal/auth"
 	"hoctap/internal/fault"
 	"hoctap/internal/people"
@@ -37,6 +39,8 @@ type CitizenRow struct {
 type CitizenListView struct {
 	Base
 	Query      url.Values
+	Communes   []CommuneOption // for scopes wider than a commune
+	Commune    string          // the commune whose villages are listed
 	Villages   []village.Village
 	Groups     []people.TargetGroup
 	Rows       []CitizenRow
@@ -57,12 +61,13 @@ type CitizenListView struct {
 func citizenQuery(r *http.Request) (store.CitizenQuery, url.Values) {
 	v := r.URL.Query()
 	q := store.CitizenQuery{Text: limitRunes(v.Get("q"), 100), TargetGroup: v.Get("group")}
+	q.CommuneCode = v.Get("commune")
 	q.VillageID, _ = strconv.ParseInt(v.Get("village"), 10, 64)
 	q.HouseholdID, _ = strconv.ParseInt(v.Get("household"), 10, 64)
 	q.MinAge, _ = strconv.Atoi(v.Get("age_min"))
 	q.MaxAge, _ = strconv.Atoi(v.Get("age_max"))
 	keep := url.Values{}
-	for _, k := range []string{"q", "village", "household", "group", "age_min", "age_max"} {
+	for _, k := range []string{"q", "commune", "village", "household", "group", "age_min", "age_max"} {
 		if s := strings.TrimSpace(v.Get(k)); s != "" {
 			keep.Set(k, s)
 		}
@@ -104,19 +109,54 @@ func birthText(b Base, c people.Citizen) string {
 	return "—"
 }
 
-// villageNames names every village the principal may see citizens in.
-func (s *Server) villageNames(r *http.Request) ([]village.Village, map[int64]string, error) {
-	p := principal(r)
-	scope := p.Scope(auth.PermViewCitizens)
-	vs, err := s.db.ListVillages(r.Context(), store.VillageFilter{Scope: scope, WithRetired: true})
-	if err != nil {
-		return nil, nil, err
+// citizenPlaces fills the place filters of the citizen list. A scope of one commune or less
+// lists its villages; a wider one (the city's officers) lists the communes and, once one is
+// chosen (or a village, which names its commune), that commune's villages: the city has five
+// thousand villages, too many for one list and too slow to read on every search.
+func (s *Server) citizenPlaces(r *http.Request, q *store.CitizenQuery, view *CitizenListView) error {
+	scope := principal(r).Scope(auth.PermViewCitizens)
+	wide := scope.All || len(scope.Provinces) > 0 || len(scope.Communes) > 1
+	f := store.VillageFilter{Scope: scope, WithRetired: true}
+	if wide {
+		for _, u := range s.units.Units(adminunit.Era2025Jul, adminunit.LevelCommune) {
+			if scope.All || slices.Contains(scope.Provinces, u.ProvinceCode) || slices.Contains(scope.Communes, u.Code) {
+				view.Communes = append(view.Communes, CommuneOption{Code: u.Code, Name: u.Name})
+			}
+		}
+		if q.CommuneCode == "" && q.VillageID != 0 {
+			if v, err := s.db.Village(r.Context(), q.VillageID); err == nil {
+				view.Commune = v.CommuneCode
+			}
+		}
+		if view.Commune == "" {
+			view.Commune = q.CommuneCode
+		}
+		if view.Commune == "" {
+			return nil // the villages come once a commune is chosen
+		}
+		f.CommuneCode = view.Commune
 	}
-	names := map[int64]string{}
-	for _, v := range vs {
+	vs, err := s.db.ListVillages(r.Context(), f)
+	view.Villages = vs
+	return err
+}
+
+// villageNamesOf names the villages of the listed people: from the villages listed in the
+// filter, else looked up (a city-wide search lists people of many communes).
+func (s *Server) villageNamesOf(r *http.Request, listed []village.Village, list []people.Citizen) map[int64]string {
+	names := make(map[int64]string, len(listed))
+	for _, v := range listed {
 		names[v.ID] = v.Name
 	}
-	return vs, names, nil
+	for _, c := range list {
+		if _, ok := names[c.VillageID]; ok || c.VillageID == 0 {
+			continue
+		}
+		if v, err := s.db.Village(r.Context(), c.VillageID); err == nil {
+			names[v.ID] = v.Name
+		}
+	}
+	return names
 }
 
 func (s *Server) citizenList(w http.ResponseWriter, r *http.Request) {
@@ -132,14 +172,14 @@ func (s *Server) citizenList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	vs, names, err := s.villageNames(r)
-	if err != nil {
+	view := CitizenListView{Base: s.base(r, "citizens.title"), Query: keep, Groups: people.TargetGroups, Total: total, Page: page,
+		Pages: (total + citizenPage - 1) / citizenPage, CanManage: p.Can(auth.PermManageCitizens), CanImport: p.Can(auth.PermImportCitizens),
+		CanUnmask: p.Can(auth.PermUnmaskIDs), Unmasked: unmasked(r)}
+	if err := s.citizenPlaces(r, &q, &view); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	view := CitizenListView{Base: s.base(r, "citizens.title"), Query: keep, Villages: vs, Groups: people.TargetGroups, Total: total, Page: page,
-		Pages: (total + citizenPage - 1) / citizenPage, CanManage: p.Can(auth.PermManageCitizens), CanImport: p.Can(auth.PermImportCitizens),
-		CanUnmask: p.Can(auth.PermUnmaskIDs), Unmasked: unmasked(r)}
+	names := s.villageNamesOf(r, view.Villages, list)
 	for _, c := range list {
 		view.Rows = append(view.Rows, s.citizenRow(view.Base, c, names, view.Unmasked))
 	}
