@@ -41,7 +41,7 @@ func BenchmarkCityDashboard(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer db.Close()
-		where = url
+		where = store.Redact(url)
 	} else {
 		db = testdb.Open(b, nil)
 		if err := db.SyncAdminUnits(ctx, units); err != nil {
