@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -29,6 +31,25 @@ const (
 	MaxPasswordLen = 128
 )
 
+// argonSlots bounds the hashes computed at once in the process. A hash takes one core and
+// 19 MiB for tens of milliseconds: more at once than there are cores finish no sooner and only
+// add memory (200 people signing in at the same instant would otherwise hold 3.8 GB).
+var argonSlots = make(chan struct{}, runtime.NumCPU())
+
+// hashing and peakHashing count the hashes being computed, for the test of argonSlots.
+var hashing, peakHashing atomic.Int64
+
+// argonKey computes an argon2id key within argonSlots.
+func argonKey(pw, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	argonSlots <- struct{}{}
+	defer func() { <-argonSlots }()
+	now := hashing.Add(1)
+	defer hashing.Add(-1)
+	for peak := peakHashing.Load(); now > peak && !peakHashing.CompareAndSwap(peak, now); peak = peakHashing.Load() {
+	}
+	return argon2.IDKey(pw, salt, t, m, p, n)
+}
+
 // ErrPasswordMismatch is returned when a password does not match its hash.
 var ErrPasswordMismatch = errors.New("auth: password mismatch")
 
@@ -50,7 +71,7 @@ func HashPassword(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argonKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -80,7 +101,7 @@ func VerifyPassword(hash, pw string) error {
 	if err != nil {
 		return fmt.Errorf("auth: bad key: %w", err)
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	got := argonKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	if subtle.ConstantTimeCompare(got, want) != 1 {
 		return ErrPasswordMismatch
 	}
