@@ -132,25 +132,14 @@ func (b *Bulk) DeferIndexes(ctx context.Context, keep ...string) error {
 		skip[k] = true
 	}
 	for _, t := range b.tables {
-		rows, err := b.conn.QueryContext(ctx, q, t.name)
+		names, defs, err := b.schemaObjects(ctx, q, t.name)
 		if err != nil {
 			return fmt.Errorf("store: bulk: indexes of %s: %w", t.name, err)
 		}
-		var names, defs []string
-		for rows.Next() {
-			var name, def string
-			if err := rows.Scan(&name, &def); err != nil {
-				rows.Close()
-				return err
-			}
-			if !skip[name] {
-				names, defs = append(names, name), append(defs, def)
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
 		for i, name := range names {
+			if skip[name] {
+				continue
+			}
 			if _, err := b.conn.ExecContext(ctx, "DROP INDEX "+name); err != nil {
 				return fmt.Errorf("store: bulk: drop index %s: %w", name, err)
 			}
@@ -169,22 +158,10 @@ func (b *Bulk) DeferIndexes(ctx context.Context, keep ...string) error {
 // (SQLite's load runs with foreign_keys=OFF; its keys are declared in the table itself.)
 func (b *Bulk) deferForeignKeys(ctx context.Context) error {
 	for _, t := range b.tables {
-		rows, err := b.conn.QueryContext(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+		names, defs, err := b.schemaObjects(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 			WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, t.name)
 		if err != nil {
 			return fmt.Errorf("store: bulk: foreign keys of %s: %w", t.name, err)
-		}
-		var names, defs []string
-		for rows.Next() {
-			var name, def string
-			if err := rows.Scan(&name, &def); err != nil {
-				rows.Close()
-				return err
-			}
-			names, defs = append(names, name), append(defs, def)
-		}
-		if err := rows.Close(); err != nil {
-			return err
 		}
 		for i, name := range names {
 			if _, err := b.conn.ExecContext(ctx, "ALTER TABLE "+t.name+" DROP CONSTRAINT "+name); err != nil {
@@ -206,21 +183,9 @@ func (b *Bulk) DeferTriggers(ctx context.Context) error {
 		q = "SELECT tgname, '' FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY tgname"
 	}
 	for _, t := range b.tables {
-		rows, err := b.conn.QueryContext(ctx, q, t.name)
+		names, defs, err := b.schemaObjects(ctx, q, t.name)
 		if err != nil {
 			return fmt.Errorf("store: bulk: triggers of %s: %w", t.name, err)
-		}
-		var names, defs []string
-		for rows.Next() {
-			var name, def string
-			if err := rows.Scan(&name, &def); err != nil {
-				rows.Close()
-				return err
-			}
-			names, defs = append(names, name), append(defs, def)
-		}
-		if err := rows.Close(); err != nil {
-			return err
 		}
 		if len(names) == 0 {
 			continue
@@ -240,6 +205,24 @@ func (b *Bulk) DeferTriggers(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// schemaObjects reads the names and definitions of a table's indexes, keys or triggers with
+// q, a catalog query of two columns whose one parameter is the table's name.
+func (b *Bulk) schemaObjects(ctx context.Context, q, table string) (names, defs []string, err error) {
+	rows, err := b.conn.QueryContext(ctx, q, table)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return nil, nil, err
+		}
+		names, defs = append(names, name), append(defs, def)
+	}
+	return names, defs, rows.Err()
 }
 
 // NextID returns the id of the next row of the table.
