@@ -115,14 +115,9 @@ func birthText(b Base, c people.Citizen) string {
 // thousand villages, too many for one list and too slow to read on every search.
 func (s *Server) citizenPlaces(r *http.Request, q *store.CitizenQuery, view *CitizenListView) error {
 	scope := principal(r).Scope(auth.PermViewCitizens)
-	wide := scope.All || len(scope.Provinces) > 0 || len(scope.Communes) > 1
 	f := store.VillageFilter{Scope: scope, WithRetired: true}
-	if wide {
-		for _, u := range s.units.Units(adminunit.Era2025Jul, adminunit.LevelCommune) {
-			if scope.All || slices.Contains(scope.Provinces, u.ProvinceCode) || slices.Contains(scope.Communes, u.Code) {
-				view.Communes = append(view.Communes, CommuneOption{Code: u.Code, Name: u.Name})
-			}
-		}
+	if wideScope(scope) {
+		view.Communes = s.scopeCommunes(scope)
 		if q.CommuneCode == "" && q.VillageID != 0 {
 			if v, err := s.db.Village(r.Context(), q.VillageID); err == nil {
 				view.Commune = v.CommuneCode
@@ -139,6 +134,23 @@ func (s *Server) citizenPlaces(r *http.Request, q *store.CitizenQuery, view *Cit
 	vs, err := s.db.ListVillages(r.Context(), f)
 	view.Villages = vs
 	return err
+}
+
+// wideScope tells whether a scope spans more than one commune: its lists of villages are then
+// shown one commune at a time.
+func wideScope(scope auth.Scope) bool {
+	return scope.All || len(scope.Provinces) > 0 || len(scope.Communes) > 1
+}
+
+// scopeCommunes lists today's communes within a scope, for a commune picker.
+func (s *Server) scopeCommunes(scope auth.Scope) []CommuneOption {
+	var out []CommuneOption
+	for _, u := range s.units.Units(adminunit.Era2025Jul, adminunit.LevelCommune) {
+		if scope.All || slices.Contains(scope.Provinces, u.ProvinceCode) || slices.Contains(scope.Communes, u.Code) {
+			out = append(out, CommuneOption{Code: u.Code, Name: u.Name})
+		}
+	}
+	return out
 }
 
 // villageNamesOf names the villages of the listed people: from the villages listed in the

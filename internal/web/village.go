@@ -48,6 +48,8 @@ type VillageListView struct {
 	Villages    []VillageRow
 	CanManage   bool
 	WithRetired bool
+	Communes    []CommuneOption // for scopes wider than a commune
+	Commune     string          // the commune whose villages are listed
 }
 
 // VillageRow is a village with its commune's name.
@@ -59,12 +61,24 @@ type VillageRow struct {
 func (s *Server) villageList(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	withRetired := r.URL.Query().Get("retired") == "1"
-	vs, err := s.db.ListVillages(r.Context(), store.VillageFilter{Scope: p.Scope(auth.PermViewVillages), WithRetired: withRetired, WithCounts: true})
+	view := VillageListView{Base: s.base(r, "villages.title"), CanManage: p.Can(auth.PermManageVillages), WithRetired: withRetired}
+	scope := p.Scope(auth.PermViewVillages)
+	f := store.VillageFilter{Scope: scope, WithRetired: withRetired, WithCounts: true}
+	// Officers of many communes see one commune's villages at a time: counting the households
+	// and people of a whole city's villages takes seconds.
+	if wideScope(scope) {
+		view.Communes, view.Commune = s.scopeCommunes(scope), r.URL.Query().Get("commune")
+		if view.Commune == "" {
+			s.render(w, r, http.StatusOK, "villages", view)
+			return
+		}
+		f.CommuneCode = view.Commune
+	}
+	vs, err := s.db.ListVillages(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	view := VillageListView{Base: s.base(r, "villages.title"), CanManage: p.Can(auth.PermManageVillages), WithRetired: withRetired}
 	for _, v := range vs {
 		view.Villages = append(view.Villages, VillageRow{Village: v, CommuneName: s.communeName(v.CommuneCode)})
 	}
