@@ -29,12 +29,9 @@ var unavailableText = map[string]string{"vi": "không kết nối được cơ s
 // language (and /readyz 503), none a 500 and none hang; once it is back, requests succeed
 // again: database/sql drops the dead connections and opens new ones.
 //
-// It needs a PostgreSQL server it may stop, so it runs on the PostgreSQL pass only, on a
-// private cluster of its own.
+// It needs a PostgreSQL server it may stop, so it runs on a private cluster of its own, in
+// both passes of the test command (the SQLite pass too: hoctap is the same binary).
 func TestPostgresRestart(t *testing.T) {
-	if env.pgAdmin == "" {
-		t.Skip("PostgreSQL pass only (HOCTAP_TEST_POSTGRES is unset: this is the SQLite pass)")
-	}
 	c := privateCluster(t)
 	dir := t.TempDir()
 	dbURL := c.newDatabase(t)

@@ -32,9 +32,9 @@ type Service struct {
 
 	// The past figures change only when a city officer imports a file; they are read once
 	// and carried to today's communes once, until the table changes (pastCache).
-	mu     sync.Mutex
-	past   *pastFigures
-	kept   map[Request]keptDashboard // BuildKept's dashboards
+	mu   sync.Mutex
+	past *pastFigures
+	kept map[Request]keptDashboard // BuildKept's dashboards
 }
 
 // keptDashboard is a dashboard as built, with when and after how many of this process's
